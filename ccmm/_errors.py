@@ -1,0 +1,61 @@
+"""Every error a user can cause is a :class:`CCMMError`.
+
+Messages say where (file, row, item, column) and what was expected versus what arrived, in the
+style of ``rating must be 0, 5 or 10, got 7``. When several problems are found at once they are
+all reported: :attr:`CCMMError.problems` lists them one per line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+
+class CCMMError(Exception):
+    """Base class of every error ccmm raises because of its input.
+
+    ``problems`` holds one message per problem found (at least one); ``str(error)`` joins them.
+    """
+
+    def __init__(self, message: str, *, problems: Iterable[str] = ()) -> None:
+        listed = tuple(problems)
+        self.problems: tuple[str, ...] = listed or (message,)
+        text = message if not listed else message + "\n" + "\n".join(f"  - {p}" for p in listed)
+        super().__init__(text)
+
+
+class StandardError(CCMMError, ValueError):
+    """A standard file (shipped or the user's) is malformed or not found."""
+
+
+class StandardMismatchError(CCMMError, ValueError):
+    """An assessment names a different standard id or edition than the one used."""
+
+
+class AssessmentError(CCMMError, ValueError):
+    """An assessment (or a file holding one) is malformed: bad ratings, unknown or duplicated ids."""
+
+
+class IncompleteAssessmentError(CCMMError, ValueError):
+    """Items that must be rated were left out; ``missing`` lists every one of them."""
+
+    def __init__(self, message: str, *, missing: Sequence[str]) -> None:
+        self.missing: tuple[str, ...] = tuple(missing)
+        super().__init__(message)
+
+
+class InputDataError(CCMMError, ValueError):
+    """A table or an argument cannot be used at all (not a DataFrame, columns missing, bad option).
+
+    Data-quality findings are *reported* by the CRUCIAL checks, never raised; this is for input
+    that cannot be read or computed on.
+    """
+
+
+__all__ = [
+    "AssessmentError",
+    "CCMMError",
+    "IncompleteAssessmentError",
+    "InputDataError",
+    "StandardError",
+    "StandardMismatchError",
+]

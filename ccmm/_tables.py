@@ -1,0 +1,103 @@
+"""Canonical table definitions, read from ``ccmm/standard_data/tables/*.yaml``.
+
+A :class:`TableSpec` is backend-neutral: the pandas and polars pandera schemas (see
+:mod:`ccmm.crucial.schemas`) and the KPI code are all built from the same spec, so a column is
+defined exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from ccmm._errors import InputDataError, StandardError
+
+ColumnKind = Literal["int", "float", "str", "category", "datetime_tz", "date", "bool"]
+
+
+class Text(BaseModel):
+    """A short text in English and Simplified Chinese."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    en: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+
+
+class ColumnSpec(BaseModel):
+    """One column of a canonical table."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    kind: ColumnKind
+    required: bool = True
+    nullable: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    allowed: tuple[str, ...] | None = None
+    unit: str | None = None
+    description: Text
+
+
+class TableSpec(BaseModel):
+    """A canonical table: its name, what one row is, and its columns in order."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    row: Text
+    key: tuple[str, ...] = ()
+    columns: tuple[ColumnSpec, ...]
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> ColumnSpec:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+@cache
+def load_table_spec(name: str) -> TableSpec:
+    """Load the shipped spec of table ``name`` (``intervals``, ``agents``, ``registry``, …)."""
+    path = resources.files("ccmm.standard_data").joinpath("tables", f"{name}.yaml")
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:  # pragma: no cover - a packaging error, not user input
+        raise StandardError(f"no table spec named {name!r} ships with ccmm") from exc
+    return TableSpec.model_validate(raw)
+
+
+def missing_columns(columns: Iterable[str], spec: TableSpec) -> list[str]:
+    """Required columns of ``spec`` that are not among ``columns``, in spec order."""
+    present = set(columns)
+    return [c for c in spec.required_columns if c not in present]
+
+
+def require_columns(
+    columns: Iterable[str], spec: TableSpec, *, table: str | None = None, also: Iterable[str] = ()
+) -> None:
+    """Raise :class:`InputDataError` naming every required column that is absent."""
+    present = list(columns)
+    absent = missing_columns(present, spec) + [c for c in also if c not in set(present)]
+    if absent:
+        label = table or spec.name
+        raise InputDataError(
+            f"{label} table is missing required column(s) {', '.join(map(repr, absent))}; "
+            f"got columns {', '.join(map(repr, present)) or '(none)'}"
+        )
+
+
+def describe(spec: TableSpec, lang: Literal["en", "zh"] = "en") -> Mapping[str, str]:
+    """Column name -> description in ``lang``, for docs and error messages."""
+    return {c.name: getattr(c.description, lang) for c in spec.columns}
