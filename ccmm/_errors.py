@@ -32,7 +32,7 @@ class StandardMismatchError(CCMMError, ValueError):
 
 
 class AssessmentError(CCMMError, ValueError):
-    """An assessment (or a file holding one) is malformed: bad ratings, unknown or duplicated ids."""
+    """An assessment or its file is malformed: bad ratings, unknown or duplicated ids."""
 
 
 class IncompleteAssessmentError(CCMMError, ValueError):

@@ -13,19 +13,12 @@ from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from ccmm._errors import InputDataError, StandardError
+from ccmm._text import Text
 
 ColumnKind = Literal["int", "float", "str", "category", "datetime_tz", "date", "bool"]
-
-
-class Text(BaseModel):
-    """A short text in English and Simplified Chinese."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    en: str = Field(min_length=1)
-    zh: str = Field(min_length=1)
 
 
 class ColumnSpec(BaseModel):
@@ -101,3 +94,15 @@ def require_columns(
 def describe(spec: TableSpec, lang: Literal["en", "zh"] = "en") -> Mapping[str, str]:
     """Column name -> description in ``lang``, for docs and error messages."""
     return {c.name: getattr(c.description, lang) for c in spec.columns}
+
+
+__all__ = [
+    "ColumnKind",
+    "ColumnSpec",
+    "TableSpec",
+    "Text",
+    "describe",
+    "load_table_spec",
+    "missing_columns",
+    "require_columns",
+]
