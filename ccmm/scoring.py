@@ -1,0 +1,442 @@
+"""The level evaluator: which level an assessment reaches, and why, rule by rule.
+
+Every rule comes from the standard's data (:class:`ccmm.standard.LevelRule`); nothing about
+CC-CMM is written here. The semantics, also documented in ``docs/evaluation.md``:
+
+* a share rule ``(scope, rating, minimum)`` holds when (items of the scope whose ``rating`` is the
+  top grade) / (items of the scope) >= ``minimum``, compared exactly with integers: a rating of 5
+  counts towards the total only;
+* the total is the sum of ``c_rate + f_rate`` over every item of the standard;
+* a level is reached when its own rules and those of every level below hold (level 0: none);
+* the minimum operating years compare with ``assessment.operating_years``; unknown years never
+  meet the rule;
+* items of an optional domain (5.0 in CC-CMM) may be left out and count 0; any other item left
+  out raises :class:`ccmm.IncompleteAssessmentError` unless ``allow_missing=True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+from ccmm._errors import AssessmentError, IncompleteAssessmentError, StandardMismatchError
+from ccmm._model import FrozenModel, trusted
+from ccmm._text import Text
+from ccmm.assessment import Assessment
+from ccmm.standard import Rating, ShareRule, Standard
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+NO_LEVEL = Text(en="No level reached", zh="未达到任何等级")
+
+_RATING_LABEL = {"c_rate": "C-Rate", "f_rate": "F-Rate"}
+_RATING_MEANING = {
+    "c_rate": Text(en="with a fully compliant method", zh="方法完全合规"),
+    "f_rate": Text(en="fully executed", zh="执行完全到位"),
+}
+
+
+class RuleResult(FrozenModel):
+    """One rule of one level, with what was observed and how far it is from holding.
+
+    ``observed`` is the count of items at the top grade (share rules), the points (total) or
+    the operating years (``None`` when unknown); ``required`` is in the same unit, and
+    ``short_by`` is how much is missing (0 when the rule holds, ``None`` when unknown).
+    """
+
+    level: int
+    kind: Literal["share", "total", "operating_years"]
+    label: str
+    scope: str | None = None
+    rating: Rating | None = None
+    observed: int | float | None
+    denominator: int | None = None
+    share: Fraction | None = None
+    minimum: Fraction | None = None
+    required: int | float
+    short_by: int | float | None
+    holds: bool
+    explanation: Text
+
+
+class LevelResult(FrozenModel):
+    """A level's own rules (``holds``) and whether it is reached with every level below it."""
+
+    level: int
+    name: Text
+    holds: bool
+    reached: bool
+    rules: tuple[RuleResult, ...]
+
+
+class AreaScore(FrozenModel):
+    """C-Rate and F-Rate sums of a domain or section, with their maxima."""
+
+    id: str
+    name: Text
+    items: int
+    rated_items: int
+    c_sum: int
+    f_sum: int
+    c_max: int
+    f_max: int
+
+
+class Evaluation(FrozenModel):
+    """The result of :func:`evaluate`: the level, every rule of every level, sums and gaps."""
+
+    standard_id: str
+    edition: str
+    digest: str
+    level: int
+    level_name: Text
+    levels: tuple[LevelResult, ...]
+    total: int
+    max_total: int
+    domains: tuple[AreaScore, ...]
+    sections: tuple[AreaScore, ...]
+    not_assessed: tuple[str, ...]
+    counted_as_zero: tuple[str, ...]
+    domains_not_assessed: tuple[str, ...]
+    operating_years: float | None
+
+    def level_result(self, level: int) -> LevelResult:
+        """The :class:`LevelResult` of ``level`` (1-based)."""
+        return self.levels[level - 1]
+
+    @property
+    def rules(self) -> tuple[RuleResult, ...]:
+        """Every rule of every level, level by level."""
+        return tuple(r for lv in self.levels for r in lv.rules)
+
+    def explain(self, lang: Literal["en", "zh"] = "en") -> str:
+        """The full explanation, one line per rule."""
+        head = (
+            f"L{self.level} {self.level_name.get(lang)}"
+            if self.level
+            else self.level_name.get(lang)
+        )
+        lines = [f"{self.standard_id} {self.edition}: {head}; total {self.total}/{self.max_total}"]
+        for lv in self.levels:
+            mark = "reached" if lv.reached else ("holds" if lv.holds else "not met")
+            if lang == "zh":
+                mark = "达到" if lv.reached else ("本级规则满足" if lv.holds else "未满足")
+            lines.append(f"L{lv.level} {lv.name.get(lang)}: {mark}")
+            lines.extend(f"  {'✓' if r.holds else '✗'} {r.explanation.get(lang)}" for r in lv.rules)
+        if self.domains_not_assessed:
+            lines.append(f"not assessed: domain(s) {', '.join(self.domains_not_assessed)}")
+        if self.counted_as_zero:
+            lines.append(f"counted as 0: {', '.join(self.counted_as_zero)}")
+        return "\n".join(lines)
+
+
+# ---- exact arithmetic -----------------------------------------------------------------------
+def items_needed(minimum: Fraction, denominator: int) -> int:
+    """Fewest items at the top grade that make ``count / denominator >= minimum`` (exact)."""
+    return -(-minimum.numerator * denominator // minimum.denominator)
+
+
+def _pct(num: int, den: int) -> str:
+    return f"{100 * num / den:.1f}%" if den else "n/a"
+
+
+@cache
+def _fmt_pct(share: Fraction) -> str:
+    value = 100 * share
+    return f"{int(value)}%" if value.denominator == 1 else f"{float(value):.1f}%"
+
+
+def _years(value: float) -> str:
+    return f"{value:g}"
+
+
+# ---- resolving the standard and checking the assessment --------------------------------------
+def resolve_standard(assessment: Assessment, standard: Standard | None) -> Standard:
+    """The standard to evaluate against: ``standard``, else the shipped one the assessment names."""
+    from ccmm._loader import load_standard
+
+    if standard is None:
+        standard = load_standard(assessment.standard_id, assessment.edition)
+    if (assessment.standard_id, assessment.edition) != (standard.id, standard.edition):
+        raise StandardMismatchError(
+            f"assessment of {assessment.organisation!r} is for {assessment.standard_id} "
+            f"{assessment.edition}, but the standard given is {standard.id} {standard.edition}"
+        )
+    return standard
+
+
+def _check_items(assessment: Assessment, standard: Standard, allow_missing: bool) -> list[str]:
+    unknown = [i for i in assessment.scores if not standard.has_item(i)]
+    if unknown:
+        raise AssessmentError(
+            f"assessment of {assessment.organisation!r}: {len(unknown)} item id(s) not in "
+            f"{standard.id} {standard.edition}: {', '.join(map(repr, unknown))}"
+        )
+    optional = set(standard.optional_domains)
+    missing = [
+        i.id for i in standard.items if i.id not in assessment.scores and i.domain not in optional
+    ]
+    if missing and not allow_missing:
+        raise IncompleteAssessmentError(
+            f"assessment of {assessment.organisation!r} leaves {len(missing)} required item(s) "
+            f"unrated: {', '.join(missing)} (pass allow_missing=True to count them as 0)",
+            missing=missing,
+        )
+    return missing
+
+
+# ---- building rule results ------------------------------------------------------------------
+def share_rule_result(
+    level: int, rule: ShareRule, count: int, denominator: int, standard: Standard
+) -> RuleResult:
+    """The :class:`RuleResult` of a share rule given the count of top-grade items in its scope."""
+    scope = standard.scope(rule.scope)
+    need = items_needed(rule.minimum, denominator)
+    short = max(0, need - count)
+    holds = count * rule.minimum.denominator >= rule.minimum.numerator * denominator
+    label = f"{_RATING_LABEL[rule.rating]} {scope.name.en}"
+    meaning = _RATING_MEANING[rule.rating]
+    verdict_en = "met" if holds else f"{short} short"
+    verdict_zh = "满足" if holds else f"差{short}项"
+    en = (
+        f"L{level} {label}: {count} of {denominator} items {meaning.en} "
+        f"({_pct(count, denominator)}); needs {_fmt_pct(rule.minimum)} ({need} items): {verdict_en}"
+    )
+    zh = (
+        f"L{level} {_RATING_LABEL[rule.rating]} {scope.name.zh}：{denominator}项中{count}项"
+        f"{meaning.zh}（{_pct(count, denominator)}）；要求{_fmt_pct(rule.minimum)}"
+        f"（{need}项）：{verdict_zh}"
+    )
+    return trusted(
+        RuleResult,
+        level=level,
+        kind="share",
+        label=label,
+        scope=rule.scope,
+        rating=rule.rating,
+        observed=count,
+        denominator=denominator,
+        share=Fraction(count, denominator) if denominator else None,
+        minimum=rule.minimum,
+        required=need,
+        short_by=short,
+        holds=holds,
+        explanation=trusted(Text, en=en, zh=zh),
+    )
+
+
+def total_rule_result(level: int, total: int, min_total: int, max_total: int) -> RuleResult:
+    short = max(0, min_total - total)
+    holds = total >= min_total
+    en = f"L{level} total: {total} of {max_total} points; needs {min_total}: " + (
+        "met" if holds else f"{short} short"
+    )
+    zh = f"L{level} 总分：{total}/{max_total}分；要求{min_total}分：" + (
+        "满足" if holds else f"差{short}分"
+    )
+    return trusted(
+        RuleResult,
+        level=level,
+        kind="total",
+        label="total",
+        observed=total,
+        required=min_total,
+        short_by=short,
+        holds=holds,
+        explanation=trusted(Text, en=en, zh=zh),
+    )
+
+
+def years_rule_result(level: int, years: float | None, minimum: float) -> RuleResult:
+    if years is None:
+        holds, short = False, None
+        en = f"L{level} operating years: unknown; needs {_years(minimum)}: not met (unknown)"
+        zh = f"L{level} 运营年限：未知；要求{_years(minimum)}年：未满足（年限未知）"
+    else:
+        holds = years >= minimum
+        short = 0 if holds else minimum - years
+        en = f"L{level} operating years: {_years(years)}; needs {_years(minimum)}: " + (
+            "met" if holds else f"{_years(minimum - years)} short"
+        )
+        zh = f"L{level} 运营年限：{_years(years)}年；要求{_years(minimum)}年：" + (
+            "满足" if holds else f"差{_years(minimum - years)}年"
+        )
+    return trusted(
+        RuleResult,
+        level=level,
+        kind="operating_years",
+        label="operating years",
+        observed=years,
+        required=minimum,
+        short_by=short,
+        holds=holds,
+        explanation=trusted(Text, en=en, zh=zh),
+    )
+
+
+def level_results(
+    standard: Standard,
+    *,
+    top_counts: dict[tuple[Rating, str], int],
+    total: int,
+    operating_years: float | None,
+) -> tuple[LevelResult, ...]:
+    """Every level's rule results from the top-grade counts per (rating, scope) and the total."""
+    denominators = standard.scope_sizes
+    results = []
+    reached_so_far = True
+    for lv in standard.levels:
+        rules = [
+            share_rule_result(
+                lv.level, r, top_counts[(r.rating, r.scope)], denominators[r.scope], standard
+            )
+            for r in lv.share_rules
+        ]
+        rules.append(total_rule_result(lv.level, total, lv.min_total, standard.max_total))
+        if lv.min_operating_years is not None:
+            rules.append(years_rule_result(lv.level, operating_years, lv.min_operating_years))
+        holds = all(r.holds for r in rules)
+        reached_so_far = reached_so_far and holds
+        results.append(
+            trusted(
+                LevelResult,
+                level=lv.level,
+                name=lv.name,
+                holds=holds,
+                reached=reached_so_far,
+                rules=tuple(rules),
+            )
+        )
+    return tuple(results)
+
+
+def reached_level(levels: Sequence[LevelResult]) -> int:
+    """The highest level reached (levels are cumulative); 0 when none."""
+    level = 0
+    for lv in levels:
+        if not lv.reached:
+            break
+        level = lv.level
+    return level
+
+
+# ---- the evaluator --------------------------------------------------------------------------
+def evaluate(
+    assessment: Assessment, standard: Standard | None = None, *, allow_missing: bool = False
+) -> Evaluation:
+    """Evaluate ``assessment`` against ``standard`` (default: the shipped standard it names).
+
+    Pure: no I/O beyond loading a shipped standard once, no clock, no global state.
+    """
+    std = resolve_standard(assessment, standard)
+    missing = _check_items(assessment, std, allow_missing)
+    top = std.max_rating
+    scores = assessment.scores
+    domain_ids = [d.id for d in std.domains]
+    section_ids = [s.id for s in std.sections]
+    d_pos = {d: k for k, d in enumerate(domain_ids)}
+    s_pos = {s: k for k, s in enumerate(section_ids)}
+    n_d = len(domain_ids)
+    # Accumulators indexed by position: domains first, then sections (one pass, no dict churn).
+    size = [0] * (n_d + len(section_ids))
+    rated = size.copy()
+    c_sum = size.copy()
+    f_sum = size.copy()
+    c_top = [0] * n_d
+    f_top = [0] * n_d
+    not_assessed = []
+    for item in std.items:
+        d = d_pos[item.domain]
+        sec = n_d + s_pos[item.section]
+        size[d] += 1
+        size[sec] += 1
+        score = scores.get(item.id)
+        if score is None:
+            not_assessed.append(item.id)
+            continue
+        c, f = score.c_rate, score.f_rate
+        rated[d] += 1
+        rated[sec] += 1
+        c_sum[d] += c
+        c_sum[sec] += c
+        f_sum[d] += f
+        f_sum[sec] += f
+        if c == top:
+            c_top[d] += 1
+        if f == top:
+            f_top[d] += 1
+    total = sum(c_sum[:n_d]) + sum(f_sum[:n_d])
+    top_counts: dict[tuple[Rating, str], int] = {}
+    for scope in std.scopes:
+        top_counts[("c_rate", scope.id)] = sum(c_top[d_pos[d]] for d in scope.domains)
+        top_counts[("f_rate", scope.id)] = sum(f_top[d_pos[d]] for d in scope.domains)
+    levels = level_results(
+        std, top_counts=top_counts, total=total, operating_years=assessment.operating_years
+    )
+    level = reached_level(levels)
+
+    def area_score(k: int, area_id: str, name: Text) -> AreaScore:
+        return trusted(
+            AreaScore,
+            id=area_id,
+            name=name,
+            items=size[k],
+            rated_items=rated[k],
+            c_sum=c_sum[k],
+            f_sum=f_sum[k],
+            c_max=size[k] * top,
+            f_max=size[k] * top,
+        )
+
+    domains = tuple(area_score(k, d.id, d.name) for k, d in enumerate(std.domains))
+    sections = tuple(
+        area_score(n_d + k, s.id, s.name) for k, s in enumerate(std.sections) if size[n_d + k]
+    )
+    return trusted(
+        Evaluation,
+        standard_id=std.id,
+        edition=std.edition,
+        digest=std.digest,
+        level=level,
+        level_name=std.level(level).name if level else NO_LEVEL,
+        levels=levels,
+        total=total,
+        max_total=std.max_total,
+        domains=domains,
+        sections=sections,
+        not_assessed=tuple(not_assessed),
+        counted_as_zero=tuple(missing),
+        domains_not_assessed=tuple(d.id for d in domains if d.items and not d.rated_items),
+        operating_years=assessment.operating_years,
+    )
+
+
+def evaluate_many(
+    scores_frame: pd.DataFrame, standard: Standard | None = None, *, allow_missing: bool = False
+) -> pd.DataFrame:
+    """Evaluate many assessments given as one long table, vectorised.
+
+    ``scores_frame`` has columns ``assessment_id``, ``item``, ``c_rate``, ``f_rate`` and optionally
+    ``operating_years`` (constant within an assessment; blank = unknown). Returns one row per
+    assessment, in order of first appearance: ``assessment_id``, ``level``, ``total``,
+    ``operating_years``, then ``<rating>_count[<scope>]`` and ``<rating>_share[<scope>]`` for
+    every (rating, scope) the level rules use, and ``L<n>_holds`` per level. The levels equal
+    :func:`evaluate`'s for every assessment.
+    """
+    from ccmm._many import evaluate_frame
+
+    return evaluate_frame(scores_frame, standard, allow_missing=allow_missing)
+
+
+__all__ = [
+    "AreaScore",
+    "Evaluation",
+    "LevelResult",
+    "RuleResult",
+    "evaluate",
+    "evaluate_many",
+    "items_needed",
+]
