@@ -427,7 +427,7 @@ def _catalogue_lookup() -> Callable[[str], object | None]:
     def get(metric: str) -> object | None:
         try:
             found: object | None = catalogue.get(metric)
-        except LookupError:
+        except (LookupError, ValueError):  # the catalogue refuses ids it does not know
             return None
         return found
 
@@ -511,14 +511,15 @@ def _metric_info(
             registry_target = _number(raw_target)
         except (TypeError, ValueError):
             problems.append(f"registry target of metric {metric!r} is not a number: {raw_target!r}")
-    ratio = getattr(kpi, "ratio", None) if kpi is not None else None
+    # A catalogue KPI is a ratio of sums exactly when it declares one; unknown when not listed.
+    ratio = None if kpi is None else getattr(kpi, "ratio", None) is not None
     return _MetricInfo(
         direction=direction,
         direction_source=source if direction is not None else None,
         category=text_attr("category"),
         copc_family=text_attr("copc_family"),
         registry_target=registry_target,
-        ratio=bool(ratio) if isinstance(ratio, bool) else None,
+        ratio=ratio,
         problems=tuple(problems),
     )
 
