@@ -1,5 +1,32 @@
-"""CRUCIAL data-quality checks (clause 3.2) as pandera schemas."""
+"""CRUCIAL data-quality checks (clause 3.2) as pandera schemas.
+
+:func:`check` runs the seven principles (Collectable, Reportable, Usable, Cyclical, Improvable,
+Accurate, Logical) on a KPI fact table, its metric registry and, optionally, the interval table
+and an analysis log; :mod:`ccmm.crucial.schemas` holds the pandera schemas of those tables for
+use on their own. polars is imported only when a polars frame is passed.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ccmm.crucial._check import check
+from ccmm.crucial._rules import CHECKS, PRINCIPLES, CheckDef, Principle
+from ccmm.crucial.report import (
+    FAILURE_COLUMNS,
+    CheckResult,
+    CrucialReport,
+    PrincipleResult,
+    Status,
+)
+
+__all__ = [
+    "CHECKS",
+    "FAILURE_COLUMNS",
+    "PRINCIPLES",
+    "CheckDef",
+    "CheckResult",
+    "CrucialReport",
+    "Principle",
+    "PrincipleResult",
+    "Status",
+    "check",
+]

@@ -1,0 +1,991 @@
+"""The CRUCIAL engine: validate each table with its pandera schema, then run the row and
+cross-table rules, and assemble a :class:`~ccmm.crucial.report.CrucialReport`.
+
+pandas and polars inputs take the same path after schema validation: a polars table is validated
+with its pandera.polars schema and then read column by column into pandas, so every rule is
+evaluated by the same code and both backends give the same report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.errors as pa_errors
+
+from ccmm._errors import InputDataError
+from ccmm._tables import TableSpec, load_table_spec, missing_columns
+from ccmm.crucial._rules import (
+    CHECK_BY_ID,
+    CHECKS,
+    PRINCIPLES,
+    Principle,
+    RowRule,
+    _num,
+    row_rules,
+    text_missing,
+    truthy,
+)
+from ccmm.crucial.report import (
+    FAILURE_COLUMNS,
+    CheckResult,
+    CrucialReport,
+    PrincipleResult,
+    Status,
+)
+from ccmm.crucial.schemas import EXPECTED_KIND, _pandas_columns_schema, _polars_columns_schema
+
+#: Units whose values are shares, with the closed range they must lie in.
+RATE_RANGES: Mapping[str, tuple[float, float]] = {"ratio": (0.0, 1.0), "percent": (0.0, 100.0)}
+#: Multiplier from numerator / denominator to a value in the unit.
+UNIT_SCALE: Mapping[str, float] = {"percent": 100.0}
+CATEGORIES: tuple[str, ...] = ("customer", "operations-support", "financial")
+TEAM_LEVELS: tuple[str, ...] = ("team", "department")
+_MISSING = "<missing>"
+
+
+# ------------------------------------------------------------------------------ value formatting
+
+
+def fmt(v: object) -> str:
+    """A backend-independent text for one cell (ints and integral floats print the same)."""
+    if v is None or v is pd.NaT or v is pd.NA:
+        return _MISSING
+    if isinstance(v, bool | np.bool_):
+        return "true" if v else "false"
+    if isinstance(v, pd.Timestamp | dt.datetime):
+        ts = pd.Timestamp(v)
+        if ts.tzinfo is None and ts == ts.normalize():
+            return ts.date().isoformat()
+        return ts.isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, np.datetime64):
+        return fmt(pd.Timestamp(v))
+    if isinstance(v, int | np.integer):
+        return str(int(v))
+    if isinstance(v, float | np.floating):
+        f = float(v)
+        if math.isnan(f):
+            return _MISSING
+        if f.is_integer() and abs(f) < 1e15:
+            return str(int(f))
+        return repr(f)
+    return str(v)
+
+
+# ------------------------------------------------------------------------------------- the tables
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    spec: TableSpec
+    original: Any
+    frame: pd.DataFrame  # pandas view of the data, RangeIndex 0..n-1 = row positions
+    backend: str
+
+
+def _polars_to_pandas(frame: Any) -> pd.DataFrame:
+    import polars as pl
+
+    cols: dict[str, Any] = {}
+    for name, s in frame.to_dict().items():
+        dtype = s.dtype
+        if isinstance(dtype, pl.Datetime):
+            values = pd.DatetimeIndex(s.to_numpy()).as_unit("ns")
+            cols[name] = (
+                values.tz_localize("UTC").tz_convert(dtype.time_zone) if dtype.time_zone else values
+            )
+        elif dtype == pl.Date:
+            cols[name] = pd.DatetimeIndex(s.to_numpy()).as_unit("ns")
+        elif isinstance(dtype, pl.Categorical | pl.Enum) or dtype == pl.String:
+            cols[name] = pd.Series(s.cast(pl.String).to_numpy(), dtype=object)
+        else:
+            cols[name] = s.to_numpy()
+    return pd.DataFrame(cols)
+
+
+def _load(name: str, obj: object) -> _Table:
+    spec = load_table_spec(name)
+    if isinstance(obj, pd.DataFrame):
+        frame = obj if isinstance(obj.index, pd.RangeIndex) and obj.index.start == 0 else None
+        if frame is None or obj.index.step != 1:
+            frame = obj.set_axis(pd.RangeIndex(len(obj)), axis=0)
+        backend = "pandas"
+        columns = [str(c) for c in obj.columns]
+    elif type(obj).__module__.startswith("polars") and type(obj).__name__ == "DataFrame":
+        columns = list(obj.columns)  # type: ignore[attr-defined]
+        backend = "polars"
+        frame = pd.DataFrame()
+    else:
+        raise InputDataError(
+            f"{name} must be a pandas or polars DataFrame, got {type(obj).__name__}"
+        )
+    absent = missing_columns(columns, spec)
+    if absent:
+        raise InputDataError(
+            f"{name} table is missing required column(s) {', '.join(map(repr, absent))}"
+        )
+    if backend == "polars":
+        frame = _polars_to_pandas(obj)
+    return _Table(name, spec, obj, frame, backend)
+
+
+# ------------------------------------------------------------------------------------ the results
+
+
+class _Collector:
+    """Collects failure frames and per-check outcomes."""
+
+    def __init__(self) -> None:
+        self.frames: list[pd.DataFrame] = []
+        self.checked: dict[str, int] = defaultdict(int)
+        self.failed: dict[str, int] = defaultdict(int)
+        self.ran: set[str] = set()
+        self.skipped: dict[str, str] = {}
+
+    def run(self, check: str, n_checked: int) -> None:
+        self.ran.add(check)
+        self.checked[check] += n_checked
+
+    def skip(self, check: str, reason: str) -> None:
+        self.skipped.setdefault(check, reason)
+
+    def add(
+        self,
+        check: str,
+        table: str,
+        row_keys: Sequence[str],
+        column: str | Sequence[str],
+        values: Sequence[str],
+        messages: Sequence[str],
+    ) -> None:
+        n = len(row_keys)
+        if n == 0:
+            return
+        definition = CHECK_BY_ID[check]
+        self.failed[check] += n
+        self.frames.append(
+            pd.DataFrame(
+                {
+                    "principle": definition.principle,
+                    "item": definition.item,
+                    "check": check,
+                    "table": table,
+                    "row_key": list(row_keys),
+                    "column": [column] * n if isinstance(column, str) else list(column),
+                    "value": list(values),
+                    "message": list(messages),
+                },
+                columns=list(FAILURE_COLUMNS),
+            )
+        )
+
+
+def _row_keys(table: _Table, positions: np.ndarray) -> list[str]:
+    """``col=value, …`` over the table's key columns, for the rows at ``positions``."""
+    if len(positions) == 0:
+        return []
+    parts = [
+        [f"{col}={fmt(v)}" for v in table.frame[col].iloc[positions].to_numpy(dtype=object)]
+        for col in table.spec.key
+        if col in table.frame.columns
+    ]
+    return [", ".join(p) for p in zip(*parts, strict=True)]
+
+
+def _fill(check: str, **fields: object) -> str:
+    return CHECK_BY_ID[check].template.format(**fields)
+
+
+# ---------------------------------------------------------------------------- schema validation
+
+
+def _schema_failures(table: _Table, out: _Collector) -> None:
+    spec = table.spec
+    n = len(table.frame)
+    for check in ("column_type", "column_not_null", "column_finite"):
+        out.run(check, n)
+    if any(c.minimum is not None for c in spec.columns):
+        out.run("column_minimum", n)
+    if any(c.maximum is not None for c in spec.columns):
+        out.run("column_maximum", n)
+    if any(c.allowed is not None for c in spec.columns):
+        out.run("column_allowed", n)
+    try:
+        if table.backend == "polars":
+            _polars_columns_schema(spec.name).validate(table.original, lazy=True)
+        else:
+            _pandas_columns_schema(spec.name).validate(table.frame, lazy=True)
+        return
+    except pa_errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    if table.backend == "polars":
+        cases = pd.DataFrame({c: cases[c].to_numpy() for c in cases.columns})
+    known = {"column_type", "column_finite", "column_minimum", "column_maximum", "column_allowed"}
+    groups: dict[tuple[str, str], list[tuple[int | None, object]]] = defaultdict(list)
+    for rec in cases.itertuples(index=False):
+        raw_check = str(rec.check)
+        check = (
+            "column_not_null"
+            if raw_check == "not_nullable"
+            else (raw_check if raw_check in known else "column_schema")
+        )
+        index = rec.index
+        pos = None if index is None or pd.isna(index) else int(index)
+        groups[(check, str(rec.column))].append((pos, rec.failure_case))
+    for (check, column), cases_of in sorted(groups.items()):
+        if check == "column_schema":
+            out.run(check, n)
+        col_spec = spec.column(column) if column in spec.column_names else None
+        expected: object = ""
+        if col_spec is not None:
+            expected = {
+                "column_type": EXPECTED_KIND[col_spec.kind],
+                "column_minimum": fmt(col_spec.minimum),
+                "column_maximum": fmt(col_spec.maximum),
+                "column_allowed": ", ".join(col_spec.allowed or ()),
+            }.get(check, "")
+        positions = np.array(sorted({p for p, _ in cases_of if p is not None}), dtype=np.int64)
+        if len(positions):
+            values = [fmt(v) for v in table.frame[column].iloc[positions].to_numpy(dtype=object)]
+            keys = _row_keys(table, positions)
+        else:
+            dtype_text = str(table.frame[column].dtype) if column in table.frame else ""
+            if table.backend == "polars" and column in table.original.columns:
+                dtype_text = str(table.original.schema[column])
+            values = [dtype_text if check == "column_type" else fmt(cases_of[0][1])]
+            keys = [""]
+            if check == "column_schema":
+                expected = str(cases_of[0][1])
+        out.add(
+            check,
+            spec.name,
+            keys,
+            column,
+            values,
+            [_fill(check, column=column, value=v, expected=expected) for v in values],
+        )
+
+
+# ------------------------------------------------------------------------------------ row rules
+
+
+def _apply_row_rule(rule: RowRule, table: _Table, out: _Collector) -> None:
+    if any(c not in table.frame.columns for c in rule.columns):
+        absent = [c for c in rule.columns if c not in table.frame.columns]
+        out.skip(rule.check, f"{table.name} has no column {', '.join(absent)}")
+        return
+    frame = table.frame
+    out.run(rule.check, len(frame))
+    ok = rule.ok(frame)
+    positions = np.flatnonzero(~ok)
+    if len(positions) == 0:
+        return
+    sub = frame.iloc[positions]
+    values = [fmt(v) for v in rule.value(sub)]
+    expected = [fmt(v) for v in rule.expected(sub)]
+    out.add(
+        rule.check,
+        table.name,
+        _row_keys(table, positions),
+        rule.column,
+        values,
+        [
+            _fill(rule.check, column=rule.column, value=v, expected=e)
+            for v, e in zip(values, expected, strict=True)
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- cross-table rules
+
+
+@dataclass(frozen=True)
+class _Registry:
+    """Per-metric attributes from the registry (the first row of a duplicated metric wins)."""
+
+    table: _Table
+    first: pd.DataFrame  # indexed by metric (as str)
+
+    def attr(self, metrics: pd.Series, column: str) -> pd.Series:
+        if column not in self.first.columns:
+            return pd.Series(np.nan, index=metrics.index)
+        mapping = self.first[column]
+        return metrics.astype(object).map(lambda m: mapping.get(str(m), np.nan))
+
+
+def _registry(table: _Table) -> _Registry:
+    frame = table.frame
+    keys = frame["metric"].astype(object).map(str)
+    first = frame.assign(_metric=keys).drop_duplicates("_metric", keep="first")
+    return _Registry(table, first.set_index("_metric"))
+
+
+def _map_metric(metric: pd.Series, mapping: Mapping[str, object]) -> np.ndarray:
+    """Map a (possibly categorical) metric column through ``mapping``; unknown -> NaN."""
+    if isinstance(metric.dtype, pd.CategoricalDtype):
+        cats = [mapping.get(str(c), np.nan) for c in metric.cat.categories]
+        lookup = np.array([*cats, np.nan], dtype=object)
+        return np.asarray(lookup[metric.cat.codes.to_numpy()])
+    codes, uniques = pd.factorize(metric, use_na_sentinel=True)
+    lookup = np.array([*(mapping.get(str(u), np.nan) for u in uniques), np.nan], dtype=object)
+    return np.asarray(lookup[codes])
+
+
+def _metric_in(metric: pd.Series, names: set[str]) -> np.ndarray:
+    """True where the (possibly categorical) metric is one of ``names``; null is never in."""
+    if isinstance(metric.dtype, pd.CategoricalDtype):
+        cats, codes = metric.cat.categories, metric.cat.codes.to_numpy()
+    else:
+        codes, cats = pd.factorize(metric, use_na_sentinel=True)
+    lookup = np.array([*(str(c) in names for c in cats), False], dtype=bool)
+    return np.asarray(lookup[codes])
+
+
+def _metric_attr(facts: _Table, reg: _Registry, column: str) -> np.ndarray:
+    if column not in reg.first.columns:
+        return np.full(len(facts.frame), np.nan, dtype=object)
+    mapping = {str(k): v for k, v in reg.first[column].items() if not _isna(v)}
+    return _map_metric(facts.frame["metric"], mapping)
+
+
+def _isna(v: object) -> bool:
+    return bool(pd.isna(v)) if not isinstance(v, list | tuple | np.ndarray) else False
+
+
+def _registry_checks(reg: _Registry, out: _Collector, as_of: dt.date) -> None:
+    table = reg.table
+    frame = table.frame
+    n = len(frame)
+    metric_text = [fmt(v) for v in frame["metric"].to_numpy(dtype=object)]
+    # 109.2: definition, collection process and owner are written down.
+    out.run("registry_row_documented", n)
+    for column in ("definition", "collection_process", "owner"):
+        positions = np.flatnonzero(text_missing(frame[column]))
+        out.add(
+            "registry_row_documented",
+            "registry",
+            _row_keys(table, positions),
+            column,
+            [fmt(frame[column].iloc[p]) for p in positions],
+            [
+                _fill("registry_row_documented", metric=metric_text[p], column=column)
+                for p in positions
+            ],
+        )
+    # 110.2: one definition (hence one unit) per metric.
+    out.run("metric_defined_once", n)
+    keys = pd.Series(metric_text)
+    dup = np.flatnonzero(keys.duplicated(keep=False).to_numpy())
+    if len(dup):
+        units = frame["unit"].astype(object).map(fmt)
+        by_metric = {
+            m: sorted(set(units.iloc[dup][keys.iloc[dup] == m])) for m in set(keys.iloc[dup])
+        }
+        counts = keys.iloc[dup].value_counts()
+        out.add(
+            "metric_defined_once",
+            "registry",
+            _row_keys(table, dup),
+            "metric",
+            [metric_text[p] for p in dup],
+            [
+                _fill(
+                    "metric_defined_once",
+                    metric=metric_text[p],
+                    count=int(counts[metric_text[p]]),
+                    units=", ".join(by_metric[metric_text[p]]),
+                )
+                for p in dup
+            ],
+        )
+    # 111: a direction, so "better" and the gap's sign are defined.
+    out.run("metric_has_direction", n)
+    positions = np.flatnonzero(frame["direction"].isna().to_numpy())
+    out.add(
+        "metric_has_direction",
+        "registry",
+        _row_keys(table, positions),
+        "direction",
+        [_MISSING] * len(positions),
+        [_fill("metric_has_direction", metric=metric_text[p]) for p in positions],
+    )
+    # 114.3: reviewed within 12 months of as_of.
+    out.run("definition_reviewed", n)
+    cutoff = pd.Timestamp(as_of) - pd.DateOffset(years=1)
+    reviewed = pd.to_datetime(frame["definition_reviewed_on"], errors="coerce")
+    if isinstance(reviewed.dtype, pd.DatetimeTZDtype):
+        reviewed = reviewed.dt.tz_localize(None)
+    stale = reviewed.isna().to_numpy() | (reviewed < cutoff).to_numpy()
+    positions = np.flatnonzero(stale)
+    out.add(
+        "definition_reviewed",
+        "registry",
+        _row_keys(table, positions),
+        "definition_reviewed_on",
+        [fmt(reviewed.iloc[p]) for p in positions],
+        [
+            _fill(
+                "definition_reviewed",
+                metric=metric_text[p],
+                value=fmt(reviewed.iloc[p]),
+                expected=cutoff.date().isoformat(),
+            )
+            for p in positions
+        ],
+    )
+
+
+def _month_start(values: pd.Series) -> pd.Series:
+    ts = pd.to_datetime(values, errors="coerce")
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_localize(None)
+    return ts.dt.to_period("M").dt.start_time
+
+
+def _fact_checks(
+    facts: _Table,
+    reg: _Registry,
+    analysis: _Table | None,
+    out: _Collector,
+    tolerance: float,
+) -> pd.DataFrame:
+    """Cross-table checks on the facts; returns the gap table."""
+    frame = facts.frame
+    n = len(frame)
+    metric = frame["metric"]
+    known = {str(k) for k in reg.first.index}
+    registered = _metric_in(metric, known)
+    # 109.1
+    out.run("metric_registered", n)
+    positions = np.flatnonzero(~registered)
+    mtext = [fmt(v) for v in metric.iloc[positions].to_numpy(dtype=object)]
+    out.add(
+        "metric_registered",
+        "facts",
+        _row_keys(facts, positions),
+        "metric",
+        mtext,
+        [_fill("metric_registered", value=m) for m in mtext],
+    )
+    # 110.2: one value per key; a stated unit is the registry's.
+    out.run("one_value_per_key", n)
+    key_cols = [c for c in facts.spec.key if c in frame.columns]
+    dup_mask = frame.duplicated(key_cols, keep=False).to_numpy()
+    positions = np.flatnonzero(dup_mask)
+    if len(positions):
+        keys = _row_keys(facts, positions)
+        counts = pd.Series(keys).value_counts()
+        out.add(
+            "one_value_per_key",
+            "facts",
+            keys,
+            "value",
+            [fmt(v) for v in frame["value"].iloc[positions].to_numpy(dtype=object)],
+            [_fill("one_value_per_key", count=int(counts[k])) for k in keys],
+        )
+    unit = _metric_attr(facts, reg, "unit")
+    if "unit" in frame.columns:
+        out.run("fact_unit_matches_registry", n)
+        stated = frame["unit"].astype(object).to_numpy()
+        stated_present = ~pd.isna(stated)
+        unit_known = ~pd.isna(unit)
+        bad = stated_present & unit_known
+        bad[bad] = stated[bad].astype(str) != unit[bad].astype(str)
+        positions = np.flatnonzero(bad)
+        out.add(
+            "fact_unit_matches_registry",
+            "facts",
+            _row_keys(facts, positions),
+            "unit",
+            [fmt(stated[p]) for p in positions],
+            [
+                _fill(
+                    "fact_unit_matches_registry",
+                    metric=fmt(metric.iloc[p]),
+                    expected=fmt(unit[p]),
+                    value=fmt(stated[p]),
+                )
+                for p in positions
+            ],
+        )
+    else:
+        out.skip("fact_unit_matches_registry", "the facts have no unit column")
+
+    # 111: every fact has a target (its own, else the registry's).
+    out.run("metric_has_target", n)
+    own_target = _num(frame["target"])
+    reg_target = np.asarray(
+        pd.to_numeric(pd.Series(_metric_attr(facts, reg, "target")), errors="coerce"),
+        dtype="float64",
+    )
+    target = np.where(np.isnan(own_target), reg_target, own_target)
+    value = _num(frame["value"])
+    no_target = np.isnan(target) & registered
+    positions = np.flatnonzero(no_target)
+    out.add(
+        "metric_has_target",
+        "facts",
+        _row_keys(facts, positions),
+        "target",
+        [_MISSING] * len(positions),
+        [_fill("metric_has_target", metric=fmt(metric.iloc[p])) for p in positions],
+    )
+    direction = _metric_attr(facts, reg, "direction")
+    sign = np.where(direction == "higher", 1.0, np.where(direction == "lower", -1.0, np.nan))
+    favourable = (value - target) * sign
+
+    # 112.2: each category present in every month of the span.
+    out.run("category_every_month", n)
+    month = _month_start(frame["period_start"])
+    category = _metric_attr(facts, reg, "category")
+    if month.notna().any():
+        span = pd.date_range(month.min(), month.max(), freq="MS")
+        present = pd.DataFrame({"category": category, "month": month}).dropna().drop_duplicates()
+        have = set(zip(present["category"].astype(str), present["month"], strict=True))
+        missing = [(c, m) for c in CATEGORIES for m in span if (c, m) not in have]
+        out.add(
+            "category_every_month",
+            "facts",
+            [f"category={c}, month={m.strftime('%Y-%m')}" for c, m in missing],
+            "metric",
+            [_MISSING] * len(missing),
+            [
+                _fill("category_every_month", category=c, month=m.strftime("%Y-%m"))
+                for c, m in missing
+            ],
+        )
+
+    # 112.3: monthly values below target are analysed.
+    monthly = (frame["period"].astype(object) == "month").to_numpy()
+    below = monthly & (favourable < 0)
+    if analysis is None:
+        out.skip("below_target_analysed", "no analysis log given")
+    else:
+        out.run("below_target_analysed", int(monthly.sum()))
+        log = analysis.frame
+        log_month = _month_start(log["period_start"])
+        log_metric = log["metric"].astype(object).map(fmt)
+        log_entity = log["entity_id"].astype(object)
+        any_entity = set(
+            zip(log_month[log_entity.isna()], log_metric[log_entity.isna()], strict=True)
+        )
+        per_entity = set(
+            zip(
+                log_month[log_entity.notna()],
+                log_metric[log_entity.notna()],
+                log_entity[log_entity.notna()].map(fmt),
+                strict=True,
+            )
+        )
+        positions = np.flatnonzero(below)
+        unexplained = [
+            p
+            for p in positions
+            if (month.iloc[p], fmt(metric.iloc[p])) not in any_entity
+            and (month.iloc[p], fmt(metric.iloc[p]), fmt(frame["entity_id"].iloc[p]))
+            not in per_entity
+        ]
+        pos = np.array(unexplained, dtype=np.int64)
+        out.add(
+            "below_target_analysed",
+            "facts",
+            _row_keys(facts, pos),
+            "value",
+            [fmt(value[p]) for p in pos],
+            [
+                _fill(
+                    "below_target_analysed",
+                    metric=fmt(metric.iloc[p]),
+                    month=month.iloc[p].strftime("%Y-%m"),
+                    value=fmt(value[p]),
+                    expected=fmt(target[p]),
+                )
+                for p in pos
+            ],
+        )
+
+    # 113: tracked metrics at agent and team/department level; a trend per entity.
+    _improvable(facts, reg, registered, out)
+
+    # 115.1: rates within their range.
+    out.run("rate_in_range", n)
+    bad = np.zeros(n, dtype=bool)
+    for unit_name, (lo, hi) in RATE_RANGES.items():
+        is_unit = unit == unit_name
+        bad |= is_unit & ((value < lo) | (value > hi))
+    positions = np.flatnonzero(bad)
+    out.add(
+        "rate_in_range",
+        "facts",
+        _row_keys(facts, positions),
+        "value",
+        [fmt(value[p]) for p in positions],
+        [
+            _fill(
+                "rate_in_range",
+                metric=fmt(metric.iloc[p]),
+                unit=fmt(unit[p]),
+                expected="[{}, {}]".format(*map(fmt, RATE_RANGES[str(unit[p])])),
+                value=fmt(value[p]),
+            )
+            for p in positions
+        ],
+    )
+    # 115.2: reported ratio = numerator / denominator (times 100 for percent).
+    if "numerator" in frame.columns and "denominator" in frame.columns:
+        _derived(facts, unit, value, out, tolerance)
+    else:
+        out.skip("derived_matches_components", "the facts have no numerator and denominator")
+
+    return _gaps(frame, metric, value, target, direction, favourable)
+
+
+def _improvable(facts: _Table, reg: _Registry, registered: np.ndarray, out: _Collector) -> None:
+    frame = facts.frame
+    tracked_col = (
+        reg.first["improvement_tracked"]
+        if "improvement_tracked" in reg.first.columns
+        else pd.Series(True, index=reg.first.index)
+    )
+    tracked = {str(m) for m, t in tracked_col.items() if t is True or t is np.True_}
+    is_tracked = registered & _metric_in(frame["metric"], tracked)
+    sub = pd.DataFrame(
+        {
+            "metric": frame["metric"].astype(object).map(fmt).to_numpy()[is_tracked],
+            "entity_level": frame["entity_level"].astype(object).to_numpy()[is_tracked],
+            "entity_id": frame["entity_id"].astype(object).map(fmt).to_numpy()[is_tracked],
+            "period": frame["period"].astype(object).to_numpy()[is_tracked],
+            "period_start": frame["period_start"].to_numpy()[is_tracked],
+        }
+    )
+    # 113.1: a trend needs at least two periods per (metric, entity, period length).
+    series = sub.groupby(["metric", "entity_level", "entity_id", "period"], sort=True)[
+        "period_start"
+    ].nunique()
+    out.run("trend_available", len(series))
+    short = series[series < 2]
+    out.add(
+        "trend_available",
+        "facts",
+        [
+            f"metric={m}, entity_level={lvl}, entity_id={e}, period={p}"
+            for (m, lvl, e, p) in short.index
+        ],
+        "period_start",
+        [str(int(c)) for c in short.to_numpy()],
+        [_fill("trend_available", metric=m, value=int(c)) for (m, _, _, _), c in short.items()],
+    )
+    metrics = sorted(set(sub["metric"]))
+    levels = sub.groupby("metric")["entity_level"].agg(lambda s: set(s.astype(str)))
+    out.run("tracked_at_team_level", len(metrics))
+    out.run("tracked_at_individual_level", len(metrics))
+    no_team = [m for m in metrics if not levels[m] & set(TEAM_LEVELS)]
+    no_agent = [m for m in metrics if "agent" not in levels[m]]
+    for check, missing in (
+        ("tracked_at_team_level", no_team),
+        ("tracked_at_individual_level", no_agent),
+    ):
+        out.add(
+            check,
+            "registry",
+            [f"metric={m}" for m in missing],
+            "metric",
+            missing,
+            [_fill(check, metric=m) for m in missing],
+        )
+
+
+def _derived(
+    facts: _Table, unit: np.ndarray, value: np.ndarray, out: _Collector, tolerance: float
+) -> None:
+    frame = facts.frame
+    num = _num(frame["numerator"])
+    den = _num(frame["denominator"])
+    has_num, has_den = ~np.isnan(num), ~np.isnan(den)
+    considered = has_num | has_den
+    out.run("derived_matches_components", int(considered.sum()))
+    factor = pd.Series(unit, dtype=object).map(lambda u: UNIT_SCALE.get(str(u), 1.0))
+    factor = factor.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        recomputed = factor * num / den
+    both = has_num & has_den
+    half = considered & ~both
+    zero = both & (den == 0)
+    diff = np.abs(value - recomputed)
+    bound = tolerance * np.maximum(np.abs(recomputed), np.abs(value))
+    off = both & ~zero & ~(diff <= bound + 1e-12)
+    positions = np.flatnonzero(half | zero | off)
+    problems = []
+    for p in positions:
+        if half[p]:
+            problems.append("numerator and denominator must be given together")
+        elif zero[p]:
+            problems.append(f"value {fmt(value[p])} is reported but the denominator is 0")
+        else:
+            problems.append(
+                f"value {fmt(value[p])} differs from numerator / denominator = "
+                f"{fmt(recomputed[p])} by more than {tolerance:g} (relative)"
+            )
+    out.add(
+        "derived_matches_components",
+        "facts",
+        _row_keys(facts, positions),
+        "value",
+        [fmt(value[p]) for p in positions],
+        [_fill("derived_matches_components", problem=t) for t in problems],
+    )
+
+
+def _gaps(
+    frame: pd.DataFrame,
+    metric: pd.Series,
+    value: np.ndarray,
+    target: np.ndarray,
+    direction: np.ndarray,
+    favourable: np.ndarray,
+) -> pd.DataFrame:
+    table = pd.DataFrame(
+        {
+            "metric": metric.astype(object).map(fmt).to_numpy(),
+            "entity_level": frame["entity_level"].astype(object).to_numpy(),
+            "entity_id": frame["entity_id"].astype(object).map(fmt).to_numpy(),
+            "period": frame["period"].astype(object).to_numpy(),
+            "period_start": pd.to_datetime(frame["period_start"], errors="coerce").to_numpy(),
+            "value": value,
+            "target": target,
+            "direction": direction,
+            "gap": value - target,
+            "favourable_gap": favourable,
+        }
+    )
+    table = table.sort_values(
+        ["metric", "entity_level", "entity_id", "period", "period_start", "value"], kind="stable"
+    )
+    latest = table.drop_duplicates(["metric", "entity_level", "entity_id", "period"], keep="last")
+    latest = latest.assign(meets=latest["favourable_gap"] >= 0)
+    return latest.reset_index(drop=True)
+
+
+def _interval_grid(table: _Table, out: _Collector) -> None:
+    frame = table.frame
+    start = frame["interval_start"]
+    if not isinstance(start.dtype, pd.DatetimeTZDtype):
+        out.skip("interval_grid", "interval_start is not time-zone aware")
+        return
+    out.run("interval_grid", len(frame))
+    # Compare in UTC: a daylight-saving change shifts local clocks, not the run of intervals.
+    ns = start.dt.tz_convert("UTC").array.as_unit("ns").asi8
+    minutes = _num(frame["interval_minutes"])
+    q_codes = _codes(frame["queue"])
+    c_codes = _codes(frame["channel"])
+    group = q_codes * (int(c_codes.max(initial=0)) + 2) + c_codes
+    valid = ~start.isna().to_numpy() & ~np.isnan(minutes)
+    idx = np.flatnonzero(valid)
+    order = idx[np.lexsort((ns[idx], group[idx]))]
+    s = ns[order]
+    end = s + (minutes[order] * 60e9).astype(np.int64)
+    same = group[order][1:] == group[order][:-1]
+    gap = same & (s[1:] > end[:-1])
+    overlap = same & (s[1:] < end[:-1])
+    bad = np.flatnonzero(gap | overlap)
+    if len(bad) == 0:
+        return
+    later = order[bad + 1]
+    earlier = order[bad]
+    problems = []
+    for k, (e, p) in enumerate(zip(earlier, later, strict=True)):
+        prev_end = pd.Timestamp(int(end[bad[k]]), tz="UTC").tz_convert(start.dt.tz)
+        this_start = start.iloc[p]
+        if gap[bad[k]]:
+            missing = (int(s[bad[k] + 1]) - int(end[bad[k]])) / 60e9
+            problems.append(
+                f"{fmt(missing)} minute(s) missing between {prev_end.isoformat()} and "
+                f"{this_start.isoformat()}"
+            )
+        else:
+            problems.append(
+                f"interval starting {this_start.isoformat()} overlaps the one starting "
+                f"{start.iloc[e].isoformat()} (ends {prev_end.isoformat()})"
+            )
+    out.add(
+        "interval_grid",
+        "intervals",
+        _row_keys(table, later),
+        "interval_start",
+        [fmt(start.iloc[p]) for p in later],
+        [_fill("interval_grid", problem=t) for t in problems],
+    )
+
+
+def _codes(s: pd.Series) -> np.ndarray:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return np.asarray(s.cat.codes.to_numpy(), dtype=np.int64)
+    codes, _ = pd.factorize(s, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64)
+
+
+def _adjusted_rows(facts: _Table) -> pd.DataFrame:
+    frame = facts.frame
+    positions = np.flatnonzero(truthy(frame["manually_adjusted"]))
+    cols = [*(c for c in facts.spec.key if c in frame.columns), "value", "adjustment_ref"]
+    rows = frame.iloc[positions][cols].astype(object)
+    out = pd.DataFrame({c: [fmt(v) for v in rows[c].to_numpy()] for c in cols}, columns=cols)
+    return out.sort_values(cols, kind="stable").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------ the entry
+
+
+def _as_date(as_of: object) -> dt.date:
+    if isinstance(as_of, pd.Timestamp | dt.datetime):
+        return as_of.date()
+    if isinstance(as_of, dt.date):
+        return as_of
+    if isinstance(as_of, str):
+        try:
+            return dt.date.fromisoformat(as_of)
+        except ValueError:
+            pass
+    raise InputDataError(f"as_of must be a date (or ISO date text), got {as_of!r}")
+
+
+def check(
+    facts: object,
+    *,
+    registry: object,
+    intervals: object | None = None,
+    analysis_log: object | None = None,
+    as_of: dt.date | str,
+    tolerance: float = 0.005,
+) -> CrucialReport:
+    """Check the CRUCIAL principles (clause 3.2) on a KPI fact table and its companions.
+
+    ``facts``, ``registry`` and optionally ``intervals`` and ``analysis_log`` are pandas or
+    polars DataFrames with the columns of the canonical tables (:mod:`ccmm.crucial.schemas`).
+    ``as_of`` is the date the check is made for (definitions must have been reviewed within the
+    12 months before it); ``tolerance`` is the relative difference allowed between a reported
+    ratio and numerator / denominator (item 115.2).
+
+    Data problems are reported in the result, never raised. Raises :class:`InputDataError` only
+    for input that cannot be checked at all: not a DataFrame, or required columns missing (every
+    such problem of every table is listed at once).
+    """
+    day = _as_date(as_of)
+    if not (isinstance(tolerance, int | float) and 0 <= tolerance < 1):
+        raise InputDataError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    given = {
+        "facts": facts,
+        "registry": registry,
+        "intervals": intervals,
+        "analysis_log": analysis_log,
+    }
+    problems: list[str] = []
+    tables: dict[str, _Table] = {}
+    for name, obj in given.items():
+        if obj is None:
+            continue
+        try:
+            tables[name] = _load(name, obj)
+        except InputDataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputDataError("the tables cannot be checked", problems=problems)
+
+    out = _Collector()
+    for name in ("registry", "facts", "intervals", "analysis_log"):
+        if name in tables:
+            _schema_failures(tables[name], out)
+            for rule in row_rules(name):
+                _apply_row_rule(rule, tables[name], out)
+    for rule in row_rules("intervals"):
+        if "intervals" not in tables:
+            out.skip(rule.check, "no interval table given")
+    if "intervals" in tables:
+        _interval_grid(tables["intervals"], out)
+    else:
+        out.skip("interval_grid", "no interval table given")
+
+    reg = _registry(tables["registry"])
+    _registry_checks(reg, out, day)
+    gaps = _fact_checks(tables["facts"], reg, tables.get("analysis_log"), out, float(tolerance))
+    return _assemble(out, day, float(tolerance), _adjusted_rows(tables["facts"]), gaps)
+
+
+def _assemble(
+    out: _Collector, as_of: dt.date, tolerance: float, adjusted: pd.DataFrame, gaps: pd.DataFrame
+) -> CrucialReport:
+    if out.frames:
+        failures = pd.concat(out.frames, ignore_index=True)
+    else:
+        failures = pd.DataFrame({c: pd.Series(dtype=object) for c in FAILURE_COLUMNS})
+    order = {p: i for i, p in enumerate(PRINCIPLES)}
+    check_order = {c.id: i for i, c in enumerate(CHECKS)}
+    failures = (
+        failures.assign(_p=failures["principle"].map(order), _c=failures["check"].map(check_order))
+        .sort_values(
+            ["_p", "item", "_c", "table", "row_key", "column", "value", "message"], kind="stable"
+        )
+        .drop(columns=["_p", "_c"])
+        .reset_index(drop=True)
+    )
+    principles: dict[Principle, PrincipleResult] = {}
+    for principle in PRINCIPLES:
+        results = []
+        for c in CHECKS:
+            if c.principle != principle:
+                continue
+            status: Status
+            reason = ""
+            if c.id in out.ran:
+                status = "fail" if out.failed[c.id] else "pass"
+            elif c.id in out.skipped:
+                status, reason = "not_checked", out.skipped[c.id]
+            else:
+                continue  # a schema check that no table has (e.g. no column maximum)
+            results.append(
+                CheckResult(
+                    check=c.id,
+                    item=c.item,
+                    table=c.table,
+                    summary=c.summary,
+                    status=status,
+                    reason=reason,
+                    n_checked=out.checked[c.id],
+                    n_failures=out.failed[c.id],
+                )
+            )
+        ran = [r for r in results if r.status != "not_checked"]
+        failed = [r for r in ran if r.status == "fail"]
+        skipped = [r for r in results if r.status == "not_checked"]
+        p_status: Status = "fail" if failed else ("pass" if ran else "not_checked")
+        reason = "; ".join(f"{r.check} ({r.item}) not checked: {r.reason}" for r in skipped)
+        principles[principle] = PrincipleResult(
+            principle=principle,
+            items=tuple(sorted({c.item for c in CHECKS if c.principle == principle})),
+            status=p_status,
+            reason=reason,
+            checks=tuple(results),
+            n_checks_run=len(ran),
+            n_checks_failed=len(failed),
+            n_failures=sum(r.n_failures for r in results),
+        )
+    return CrucialReport(
+        as_of=as_of,
+        tolerance=tolerance,
+        principles=principles,
+        failures=failures,
+        adjusted_rows=adjusted,
+        gaps=gaps,
+    )
+
+
+__all__ = ["check", "fmt"]

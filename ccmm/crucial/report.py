@@ -1,0 +1,168 @@
+"""The result of :func:`ccmm.crucial.check`: per-principle status, failures row by row, gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from ccmm.crucial._rules import PRINCIPLES, Principle
+
+Status = Literal["pass", "fail", "not_checked"]
+
+#: Columns of :attr:`CrucialReport.failures`, in order.
+FAILURE_COLUMNS: tuple[str, ...] = (
+    "principle",
+    "item",
+    "check",
+    "table",
+    "row_key",
+    "column",
+    "value",
+    "message",
+)
+
+
+class CheckResult(BaseModel):
+    """One named check: ``status``, why it was not run (``reason``), rows checked and failing."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    check: str
+    item: str
+    table: str
+    summary: str
+    status: Status
+    reason: str = ""
+    n_checked: int = 0
+    n_failures: int = 0
+
+
+class PrincipleResult(BaseModel):
+    """One CRUCIAL principle.
+
+    ``status`` is ``fail`` when any of its checks failed, ``pass`` when at least one ran and none
+    failed, and ``not_checked`` when none could run; ``reason`` explains a ``not_checked`` status
+    and names the checks that were skipped.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    principle: Principle
+    items: tuple[str, ...]
+    status: Status
+    reason: str
+    checks: tuple[CheckResult, ...]
+    n_checks_run: int
+    n_checks_failed: int
+    n_failures: int
+
+
+def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for rec in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
+        out.append(
+            {
+                str(k): (v.isoformat() if isinstance(v, dt.date | pd.Timestamp) else v)
+                for k, v in rec.items()
+            }
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CrucialReport:
+    """Everything :func:`ccmm.crucial.check` found.
+
+    - ``principles``: principle name -> :class:`PrincipleResult`, in the standard's order.
+    - ``failures``: one row per failure case, columns :data:`FAILURE_COLUMNS`, sorted.
+    - ``adjusted_rows``: every manually adjusted fact row (clause 102 asks for them to be
+      reviewable), approved or not, with its key and approval reference.
+    - ``gaps``: the latest value of every (metric, entity) series against its target; ``gap`` is
+      value - target and ``favourable_gap`` is the same signed so that positive is better.
+    """
+
+    as_of: dt.date
+    tolerance: float
+    principles: Mapping[Principle, PrincipleResult]
+    failures: pd.DataFrame
+    adjusted_rows: pd.DataFrame
+    gaps: pd.DataFrame
+
+    @property
+    def passed(self) -> bool:
+        """True when no principle failed (principles not checked do not count as failures)."""
+        return all(p.status != "fail" for p in self.principles.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: principles with their checks, failures, adjusted rows and gaps."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "tolerance": self.tolerance,
+            "passed": self.passed,
+            "principles": {k: v.model_dump(mode="json") for k, v in self.principles.items()},
+            "failures": _frame_records(self.failures),
+            "adjusted_rows": _frame_records(self.adjusted_rows),
+            "gaps": _frame_records(self.gaps),
+        }
+
+    def _summary_rows(self) -> list[tuple[str, str, str, str, str]]:
+        rows = []
+        for name in PRINCIPLES:
+            p = self.principles[name]
+            rows.append((name, ", ".join(p.items), p.status, str(p.n_failures), p.reason or ""))
+        return rows
+
+    def to_markdown(self, *, max_failures: int = 50) -> str:
+        """A Markdown summary: one line per principle, then up to ``max_failures`` failures."""
+
+        def cell(text: object) -> str:
+            return str(text).replace("|", "\\|").replace("\n", " ")
+
+        lines = [
+            f"# CRUCIAL data-quality report (as of {self.as_of.isoformat()})",
+            "",
+            "| principle | items | status | failures | note |",
+            "|---|---|---|---|---|",
+        ]
+        lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in self._summary_rows()]
+        if len(self.failures):
+            shown = self.failures.head(max_failures)
+            lines += ["", f"## Failures ({len(self.failures)})", ""]
+            lines += ["| " + " | ".join(FAILURE_COLUMNS) + " |"]
+            lines += ["|" + "---|" * len(FAILURE_COLUMNS)]
+            for rec in shown.itertuples(index=False):
+                lines.append("| " + " | ".join(cell(v) for v in rec) + " |")
+            if len(self.failures) > max_failures:
+                lines.append(f"\n… and {len(self.failures) - max_failures} more.")
+        return "\n".join(lines) + "\n"
+
+    def to_html(self, *, max_failures: int = 50) -> str:
+        """A self-contained HTML fragment with the same content as :meth:`to_markdown`."""
+
+        def table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>"
+                for r in rows
+            )
+            return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+        parts = [
+            f"<h1>CRUCIAL data-quality report (as of {html.escape(self.as_of.isoformat())})</h1>",
+            table(
+                ("principle", "items", "status", "failures", "note"),
+                list(self._summary_rows()),
+            ),
+        ]
+        if len(self.failures):
+            shown = self.failures.head(max_failures)
+            parts.append(f"<h2>Failures ({len(self.failures)})</h2>")
+            parts.append(table(FAILURE_COLUMNS, [tuple(r) for r in shown.itertuples(index=False)]))
+        return "<section class='ccmm-crucial'>" + "".join(parts) + "</section>"
+
+
+__all__ = ["FAILURE_COLUMNS", "CheckResult", "CrucialReport", "PrincipleResult", "Status"]
