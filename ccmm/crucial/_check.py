@@ -115,9 +115,9 @@ def _polars_to_pandas(frame: Any) -> pd.DataFrame:
 def _load(name: str, obj: object) -> _Table:
     spec = load_table_spec(name)
     if isinstance(obj, pd.DataFrame):
-        frame = obj if isinstance(obj.index, pd.RangeIndex) and obj.index.start == 0 else None
-        if frame is None or obj.index.step != 1:
-            frame = obj.set_axis(pd.RangeIndex(len(obj)), axis=0)
+        index = obj.index
+        positional = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+        frame = obj if positional else obj.set_axis(pd.RangeIndex(len(obj)), axis=0)
         backend = "pandas"
         columns = [str(c) for c in obj.columns]
     elif type(obj).__module__.startswith("polars") and type(obj).__name__ == "DataFrame":
@@ -358,7 +358,9 @@ def _metric_attr(facts: _Table, reg: _Registry, column: str) -> np.ndarray:
 
 
 def _isna(v: object) -> bool:
-    return bool(pd.isna(v)) if not isinstance(v, list | tuple | np.ndarray) else False
+    if isinstance(v, list | tuple | np.ndarray):
+        return False
+    return bool(pd.isna(v))  # type: ignore[call-overload]
 
 
 def _registry_checks(reg: _Registry, out: _Collector, as_of: dt.date) -> None:
@@ -682,10 +684,12 @@ def _improvable(facts: _Table, reg: _Registry, registered: np.ndarray, out: _Col
         ],
         "period_start",
         [str(int(c)) for c in short.to_numpy()],
-        [_fill("trend_available", metric=m, value=int(c)) for (m, _, _, _), c in short.items()],
+        [_fill("trend_available", metric=key[0], value=int(c)) for key, c in short.items()],  # type: ignore[index]
     )
     metrics = sorted(set(sub["metric"]))
-    levels = sub.groupby("metric")["entity_level"].agg(lambda s: set(s.astype(str)))
+    levels: dict[str, set[str]] = {
+        str(m): set(g.astype(str)) for m, g in sub.groupby("metric")["entity_level"]
+    }
     out.run("tracked_at_team_level", len(metrics))
     out.run("tracked_at_individual_level", len(metrics))
     no_team = [m for m in metrics if not levels[m] & set(TEAM_LEVELS)]
@@ -713,8 +717,9 @@ def _derived(
     has_num, has_den = ~np.isnan(num), ~np.isnan(den)
     considered = has_num | has_den
     out.run("derived_matches_components", int(considered.sum()))
-    factor = pd.Series(unit, dtype=object).map(lambda u: UNIT_SCALE.get(str(u), 1.0))
-    factor = factor.to_numpy(dtype=float)
+    factor = (
+        pd.Series(unit, dtype=object).map(lambda u: UNIT_SCALE.get(str(u), 1.0)).to_numpy(float)
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         recomputed = factor * num / den
     both = has_num & has_den

@@ -34,7 +34,7 @@ class ExampleTables:
 
 
 def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    out = {}
+    out: dict[str, pd.Series] = {}
     for name in frame.columns:
         s = frame[name]
         kind = spec.column(name).kind if name in spec.column_names else "str"

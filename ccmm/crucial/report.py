@@ -110,7 +110,7 @@ class CrucialReport:
         }
 
     def _summary_rows(self) -> list[tuple[str, str, str, str, str]]:
-        rows = []
+        rows: list[tuple[str, str, str, str, str]] = []
         for name in PRINCIPLES:
             p = self.principles[name]
             rows.append((name, ", ".join(p.items), p.status, str(p.n_failures), p.reason or ""))

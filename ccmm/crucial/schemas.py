@@ -210,7 +210,13 @@ def _polars_column(col: ColumnSpec) -> Any:
         )
     ]
     if kind in ("int", "float"):
-        checks.append(expr_check(lambda e: e.cast(pl.Float64).is_finite(), "column_finite"))
+        # NaN is a missing value (as in pandas and pandera's not-null check), not an infinite one.
+        checks.append(
+            expr_check(
+                lambda e: e.cast(pl.Float64).is_finite() | e.cast(pl.Float64).is_nan(),
+                "column_finite",
+            )
+        )
     if col.minimum is not None:
         low = col.minimum
         checks.append(expr_check(lambda e, low=low: e >= low, "column_minimum"))
