@@ -623,3 +623,61 @@ def test_importing_attainment_does_not_import_scipy() -> None:
     code = "import sys, ccmm.kpi.attainment; print('scipy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ---- the KPI catalogue as the fallback source ---------------------------------------------
+
+
+def test_without_a_registry_direction_and_scope_come_from_the_kpi_catalogue() -> None:
+    catalogue = pytest.importorskip("ccmm.kpi.catalogue").load_kpi_catalogue()
+    facts = make_facts(
+        {"service_level": [0.85] * 6, "aht_seconds": [280.0] * 6},
+        targets={"service_level": 0.8, "aht_seconds": 300.0},
+    )
+    result = attainment(facts, as_of=AS_OF)
+    for metric in result.metrics:
+        kpi = catalogue.get(metric.metric)
+        assert (metric.direction, metric.direction_source) == (kpi.direction, "catalogue")
+        assert (metric.category, metric.copc_family) == (kpi.category, kpi.copc_family)
+        assert metric.meets
+    registry = make_registry({"aht_seconds": "higher"})  # the registry wins over the catalogue
+    overridden = attainment(facts, registry=registry, as_of=AS_OF).metric("aht_seconds")
+    assert (overridden.direction_source, overridden.meets) == ("registry", False)
+
+
+def test_a_level_over_several_months_of_a_non_ratio_kpi_is_refused_with_a_reason() -> None:
+    catalogue = pytest.importorskip("ccmm.kpi.catalogue").load_kpi_catalogue()
+    assert catalogue.get("revenue").ratio is None
+    facts = make_facts({"revenue": [100.0] * 6}, targets={"revenue": 50.0})
+    facts["numerator"] = 1.0
+    facts["denominator"] = 1.0
+    rule = AttainmentRule(meet_share="1/2", meet_or_improve_share="3/4", level_periods=2)
+    metric = attainment(facts, rule=rule, as_of=AS_OF).metric("revenue")
+    assert not metric.meets
+    assert any("not a ratio KPI" in p for p in metric.problems)
+
+
+def test_ccmm_kpi_exposes_the_attainment_function() -> None:
+    import ccmm.kpi
+
+    assert ccmm.kpi.attainment is attainment
+    assert "attainment" in ccmm.kpi.__all__
+
+
+@given(st.integers(0, 11), directions)
+def test_consecutive_improvement_needs_min_trend_periods_months_of_favourable_steps(
+    steps: int, direction: str
+) -> None:
+    # Twelve months: flat, then `steps` strictly favourable month-on-month steps at the end.
+    rising = [10.0] * (12 - steps) + [10.0 + k for k in range(1, steps + 1)]
+    values = rising if direction == "higher" else [-v for v in rising]
+    rule = AttainmentRule(
+        meet_share="1/2", meet_or_improve_share="3/4", trend_test="consecutive-improvement"
+    )
+    facts = make_facts({"m00": values}, targets={"m00": 0.0})
+    metric = attainment(
+        facts, registry=make_registry({"m00": direction}), rule=rule, as_of=AS_OF
+    ).metric("m00")
+    assert metric.statistic == steps
+    assert metric.improving is (steps >= rule.min_trend_periods - 1)
+    assert metric.p_value is None
