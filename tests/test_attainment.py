@@ -681,3 +681,19 @@ def test_consecutive_improvement_needs_min_trend_periods_months_of_favourable_st
     assert metric.statistic == steps
     assert metric.improving is (steps >= rule.min_trend_periods - 1)
     assert metric.p_value is None
+
+
+def test_a_polars_facts_table_gives_the_same_result_as_pandas() -> None:
+    pl = pytest.importorskip("polars")
+    facts = make_facts(
+        {"m00": [float(i) for i in range(8)], "m01": [3.0] * 8},
+        targets={"m00": 5.0, "m01": 4.0},
+    )
+    registry = make_registry({"m00": "higher", "m01": "lower"})
+    from_pandas = attainment(facts, registry=registry, as_of=AS_OF)
+    from_polars = attainment(
+        pl.DataFrame(facts.to_dict(orient="list")),
+        registry=pl.DataFrame(registry.to_dict(orient="list")),
+        as_of=AS_OF,
+    )
+    assert from_polars == from_pandas

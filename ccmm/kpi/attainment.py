@@ -303,10 +303,9 @@ def _fmt(x: float) -> str:
 def _to_pandas(frame: object, name: str) -> pd.DataFrame:
     if isinstance(frame, pd.DataFrame):
         return frame
-    if type(frame).__module__.startswith("polars") and hasattr(frame, "to_pandas"):
-        converted = frame.to_pandas()
-        if isinstance(converted, pd.DataFrame):
-            return converted
+    if type(frame).__module__.startswith("polars") and hasattr(frame, "to_dict"):
+        # Column by column, so that no pyarrow is needed; the tables here are small.
+        return pd.DataFrame(frame.to_dict(as_series=False))
     raise InputDataError(
         f"{name} must be a pandas (or polars) DataFrame, got {type(frame).__name__}"
     )
