@@ -697,3 +697,19 @@ def test_a_polars_facts_table_gives_the_same_result_as_pandas() -> None:
         as_of=AS_OF,
     )
     assert from_polars == from_pandas
+
+
+@given(portfolios(), st.integers(1, 50))
+def test_moving_latest_values_the_favourable_way_never_lowers_the_meets_share(
+    portfolio: tuple[pd.DataFrame, pd.DataFrame], step: int
+) -> None:
+    facts, registry = portfolio
+    sign = facts["metric"].map(dict(zip(registry["metric"], registry["direction"], strict=True)))
+    latest = facts["period_start"] == pd.Timestamp(LAST_MONTH)
+    better = facts.copy()
+    better.loc[latest, "value"] += np.where(sign[latest] == "higher", step, -step)
+    before = attainment(facts, registry=registry, as_of=AS_OF)
+    after = attainment(better, registry=registry, as_of=AS_OF)
+    assert after.meets_share >= before.meets_share
+    for a, b in zip(before.metrics, after.metrics, strict=True):
+        assert b.meets >= a.meets
