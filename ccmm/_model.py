@@ -83,6 +83,11 @@ def _plain_defaults(cls: type[BaseModel]) -> dict[str, Any]:
     }
 
 
+@cache
+def _names(cls: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(cls.model_fields)
+
+
 def trusted(cls: type[_M], **fields: Any) -> _M:
     """Build a model from values ccmm computed itself, skipping validation.
 
@@ -90,7 +95,9 @@ def trusted(cls: type[_M], **fields: Any) -> _M:
     ``model_construct`` spends most of its time on alias handling we do not use. Every field
     must be given or have a plain (immutable) default.
     """
-    values = {**_plain_defaults(cls), **fields}
+    defaults = _plain_defaults(cls)
+    # Keep the declared field order so that dumps of trusted and validated models are identical.
+    values = {name: fields[name] if name in fields else defaults[name] for name in _names(cls)}
     obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", values)
     object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
