@@ -1,0 +1,522 @@
+"""CRUCIAL checks: valid tables pass, each injected defect fails exactly its principle and names
+the row, pandas and polars agree, and the report does not depend on row order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ccmm.crucial as crucial
+from ccmm import InputDataError
+from ccmm.crucial import PRINCIPLES, check
+from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
+
+# ------------------------------------------------------------------- shared strategies (small)
+
+AS_OF = dt.date(2024, 7, 15)
+TIME_ZONES = ("Europe/Berlin", "America/New_York", "Asia/Shanghai", "UTC")
+# Start days that put a daylight-saving change inside a two-day run for the zones above.
+INTERVAL_DAYS = ("2024-03-30", "2024-03-09", "2024-10-26", "2024-11-02", "2024-06-01")
+
+
+@dataclass(frozen=True)
+class Tables:
+    facts: pd.DataFrame
+    registry: pd.DataFrame
+    intervals: pd.DataFrame
+    analysis_log: pd.DataFrame
+
+    def run(self, **kw: object) -> crucial.CrucialReport:
+        return check(
+            self.facts,
+            registry=self.registry,
+            intervals=self.intervals,
+            analysis_log=self.analysis_log,
+            as_of=AS_OF,
+            **kw,  # type: ignore[arg-type]
+        )
+
+
+METRICS = (
+    # metric, unit, category, direction, tracked
+    ("service_level", "ratio", "customer", "higher", True),
+    ("aht_seconds", "seconds", "operations-support", "lower", True),
+    ("quality_score", "percent", "operations-support", "higher", True),
+    ("cost_per_contact", "currency", "financial", "lower", False),
+)
+
+
+def _registry(rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    for metric, unit, category, direction, tracked in METRICS:
+        target = {"ratio": 0.8, "seconds": 300.0, "percent": 90.0, "currency": 4.0}[unit]
+        reviewed = pd.Timestamp(AS_OF) - pd.Timedelta(days=int(rng.integers(0, 360)))
+        rows.append(
+            {
+                "metric": metric,
+                "name": metric.replace("_", " "),
+                "definition": f"definition of {metric}",
+                "unit": unit,
+                "category": category,
+                "dimension": "efficiency",
+                "direction": direction,
+                "target": target,
+                "cadence": "month",
+                "owner": "ops lead",
+                "collection_process": "CP-1",
+                "formula": "see catalogue",
+                "definition_reviewed_on": reviewed.normalize(),
+                "improvement_tracked": tracked,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _facts(rng: np.random.Generator, n_months: int, n_agents: int) -> pd.DataFrame:
+    months = pd.date_range("2024-03-01", periods=n_months, freq="MS")
+    entities = [("agent", f"A{i}") for i in range(n_agents)] + [("team", "T1")]
+    rows = []
+    for m in months:
+        for level, eid in entities:
+            for metric, unit, *_ in METRICS[:3]:
+                num = den = np.nan
+                if unit == "ratio":
+                    den = float(rng.integers(1, 500))
+                    num = float(rng.integers(0, int(den) + 1))
+                    value = num / den
+                elif unit == "percent":
+                    value = float(rng.uniform(50, 100))
+                else:
+                    value = float(rng.uniform(100, 600))
+                rows.append((m, "month", level, eid, metric, value, num, den, "ACD"))
+        rows.append(
+            (m, "month", "centre", "C1", "cost_per_contact", float(rng.uniform(2, 6)), np.nan,
+             np.nan, "ERP")
+        )  # fmt: skip
+    facts = pd.DataFrame(
+        rows,
+        columns=["period_start", "period", "entity_level", "entity_id", "metric", "value",
+                 "numerator", "denominator", "source"],
+    )  # fmt: skip
+    facts["target"] = np.nan
+    facts["manually_adjusted"] = False
+    facts["adjustment_ref"] = pd.Series([None] * len(facts), dtype=object)
+    return facts
+
+
+def _analysis_log(facts: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
+    reg = registry.set_index("metric")
+    target = facts["metric"].map(reg["target"])
+    higher = facts["metric"].map(reg["direction"]) == "higher"
+    below = np.where(higher, facts["value"] < target, facts["value"] > target)
+    sub = facts[below]
+    return pd.DataFrame(
+        {
+            "period_start": sub["period_start"].to_numpy(),
+            "metric": sub["metric"].to_numpy(),
+            "entity_id": sub["entity_id"].to_numpy(),
+            "analysis_ref": [f"AN-{i}" for i in range(len(sub))],
+            "action": "coaching",
+        }
+    )
+
+
+def _intervals(rng: np.random.Generator, tz: str, day: str, minutes: int) -> pd.DataFrame:
+    # A regular run in UTC, shown in local time: a daylight-saving day is 23 or 25 hours long.
+    start = pd.Timestamp(day, tz=tz)
+    utc = pd.date_range(
+        start.tz_convert("UTC"), periods=2 * 24 * 60 // minutes, freq=f"{minutes}min"
+    )
+    frames = []
+    for queue in ("q1", "q2"):
+        n = len(utc)
+        offered = rng.integers(0, 40, n)
+        answered = (offered * rng.uniform(0, 1, n)).astype(int)
+        abandoned = ((offered - answered) * rng.uniform(0, 1, n)).astype(int)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "interval_start": utc.tz_convert(tz),
+                    "interval_minutes": minutes,
+                    "queue": queue,
+                    "channel": "voice",
+                    "offered": offered,
+                    "answered": answered,
+                    "abandoned": abandoned,
+                    "abandoned_short": (abandoned * rng.uniform(0, 1, n)).astype(int),
+                    "answered_within_threshold": (answered * rng.uniform(0, 1, n)).astype(int),
+                    "threshold_seconds": 20,
+                    "wait_seconds": answered * 10.0,
+                    "talk_seconds": answered * 200.0,
+                    "hold_seconds": answered * 10.0,
+                    "acw_seconds": answered * 30.0,
+                    "available_seconds": rng.uniform(0, 1800, n),
+                }
+            )
+        )
+    iv = pd.concat(frames, ignore_index=True)
+    for col in ("queue", "channel"):
+        iv[col] = iv[col].astype("category")
+    return iv
+
+
+@st.composite
+def valid_tables(draw: st.DrawFn) -> Tables:
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    registry = _registry(rng)
+    facts = _facts(rng, draw(st.integers(3, 4)), draw(st.integers(2, 3)))
+    intervals = _intervals(
+        rng, draw(st.sampled_from(TIME_ZONES)), draw(st.sampled_from(INTERVAL_DAYS)),
+        draw(st.sampled_from((15, 30))),
+    )  # fmt: skip
+    return Tables(facts, registry, intervals, _analysis_log(facts, registry))
+
+
+def failing(report: crucial.CrucialReport) -> set[str]:
+    return {name for name, p in report.principles.items() if p.status == "fail"}
+
+
+# ------------------------------------------------------------------------------- the defects
+
+
+@dataclass(frozen=True)
+class Defect:
+    principle: str
+    check: str
+    apply: Callable[[Tables, np.random.Generator], tuple[Tables, str]]
+
+
+def _pick(frame: pd.DataFrame, mask: pd.Series, rng: np.random.Generator) -> int:
+    return int(rng.choice(np.flatnonzero(mask.to_numpy())))
+
+
+def _fact_key(f: pd.DataFrame, i: int) -> str:
+    r = f.iloc[i]
+    return (
+        f"period_start={r.period_start.date().isoformat()}, period={r.period}, "
+        f"entity_level={r.entity_level}, entity_id={r.entity_id}, metric={r.metric}"
+    )
+
+
+def _unregistered(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    f = t.facts.copy()
+    i = _pick(f, (f.metric == "aht_seconds") & (f.entity_level == "agent"), rng)
+    f.loc[i, "metric"] = "mystery_metric"
+    return replace(t, facts=f), _fact_key(f, i)
+
+
+def _no_owner(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    r = t.registry.copy()
+    i = int(rng.integers(0, len(r)))
+    r.loc[i, "owner"] = None
+    return replace(t, registry=r), f"metric={r.metric[i]}"
+
+
+def _duplicate_fact(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    i = int(rng.integers(0, len(t.facts)))
+    f = pd.concat([t.facts, t.facts.iloc[[i]]], ignore_index=True)
+    return replace(t, facts=f), _fact_key(f, i)
+
+
+def _bad_unit(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    r = t.registry.copy()
+    r.loc[1, "unit"] = "furlongs"  # aht_seconds: not a rate, so no logical rule reads the unit
+    return replace(t, registry=r), "metric=aht_seconds"
+
+
+def _no_target(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    r = t.registry.copy()
+    r.loc[3, "target"] = np.nan  # cost_per_contact: one row per month at centre level
+    f = t.facts
+    i = _pick(f, f.metric == "cost_per_contact", rng)
+    return replace(t, registry=r), _fact_key(f, i)
+
+
+def _no_direction(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    r = t.registry.copy()
+    i = int(rng.integers(0, len(r)))
+    r.loc[i, "direction"] = None
+    return replace(t, registry=r), f"metric={r.metric[i]}"
+
+
+def _interval_key(iv: pd.DataFrame, i: int) -> str:
+    r = iv.iloc[i]
+    return f"interval_start={r.interval_start.isoformat()}, queue={r.queue}, channel={r.channel}"
+
+
+def _missing_interval(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    iv = t.intervals
+    n = len(iv) // 2
+    i = int(rng.integers(1, n - 1))  # interior of the first queue's run
+    return replace(t, intervals=iv.drop(index=i).reset_index(drop=True)), _interval_key(iv, i + 1)
+
+
+def _missing_category_month(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    f = t.facts
+    months = sorted(f.period_start.unique())
+    m = months[int(rng.integers(1, len(months) - 1))]  # interior month keeps the span
+    keep = ~((f.metric == "cost_per_contact") & (f.period_start == m))
+    month = pd.Timestamp(m).strftime("%Y-%m")
+    return replace(t, facts=f[keep].reset_index(drop=True)), f"category=financial, month={month}"
+
+
+def _unanalysed(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    f = t.facts.copy()
+    i = _pick(f, f.metric == "cost_per_contact", rng)
+    f.loc[i, "value"] = 99.0  # far above the 4.0 target of a lower-is-better metric
+    log = _analysis_log(f, t.registry)
+    mask = (log.metric == "cost_per_contact") & (log.period_start == f.period_start[i])
+    return replace(t, facts=f, analysis_log=log[~mask].reset_index(drop=True)), _fact_key(f, i)
+
+
+def _no_team_rows(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    f = t.facts
+    metric = str(rng.choice(["service_level", "aht_seconds", "quality_score"]))
+    keep = ~((f.metric == metric) & (f.entity_level == "team"))
+    return replace(t, facts=f[keep].reset_index(drop=True)), f"metric={metric}"
+
+
+def _no_agent_rows(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    f = t.facts
+    metric = str(rng.choice(["service_level", "aht_seconds", "quality_score"]))
+    keep = ~((f.metric == metric) & (f.entity_level == "agent"))
+    return replace(t, facts=f[keep].reset_index(drop=True)), f"metric={metric}"
+
+
+def _single_period(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    f = t.facts
+    first = f.period_start.min()
+    drop = (f.metric == "quality_score") & (f.entity_id == "A1") & (f.period_start != first)
+    key = "metric=quality_score, entity_level=agent, entity_id=A1, period=month"
+    return replace(t, facts=f[~drop].reset_index(drop=True)), key
+
+
+def _unapproved(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    f = t.facts.copy()
+    i = int(rng.integers(0, len(f)))
+    f.loc[i, "manually_adjusted"] = True
+    return replace(t, facts=f), _fact_key(f, i)
+
+
+def _no_source(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    f = t.facts.copy()
+    i = int(rng.integers(0, len(f)))
+    f.loc[i, "source"] = "  "
+    return replace(t, facts=f), _fact_key(f, i)
+
+
+def _stale_definition(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    r = t.registry.copy()
+    i = int(rng.integers(0, len(r)))
+    r.loc[i, "definition_reviewed_on"] = pd.Timestamp(AS_OF) - pd.Timedelta(days=400)
+    return replace(t, registry=r), f"metric={r.metric[i]}"
+
+
+def _over_offered(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    iv = t.intervals.copy()
+    i = int(rng.integers(0, len(iv)))
+    iv.loc[i, "abandoned"] = iv.offered[i] - iv.answered[i] + 1
+    return replace(t, intervals=iv), _interval_key(iv, i)
+
+
+def _components_disagree(t: Tables, rng: np.random.Generator) -> tuple[Tables, str]:
+    f = t.facts.copy()
+    i = _pick(f, f.metric == "service_level", rng)
+    f.loc[i, "numerator"] = f.numerator[i] + f.denominator[i] * 0.1 + 1
+    return replace(t, facts=f), _fact_key(f, i)
+
+
+DEFECTS = (
+    Defect("collectable", "metric_registered", _unregistered),
+    Defect("collectable", "registry_row_documented", _no_owner),
+    Defect("reportable", "one_value_per_key", _duplicate_fact),
+    Defect("reportable", "column_allowed", _bad_unit),
+    Defect("usable", "metric_has_target", _no_target),
+    Defect("usable", "metric_has_direction", _no_direction),
+    Defect("cyclical", "interval_grid", _missing_interval),
+    Defect("cyclical", "category_every_month", _missing_category_month),
+    Defect("cyclical", "below_target_analysed", _unanalysed),
+    Defect("improvable", "tracked_at_team_level", _no_team_rows),
+    Defect("improvable", "tracked_at_individual_level", _no_agent_rows),
+    Defect("improvable", "trend_available", _single_period),
+    Defect("accurate", "adjustment_approved", _unapproved),
+    Defect("accurate", "source_recorded", _no_source),
+    Defect("accurate", "definition_reviewed", _stale_definition),
+    Defect("logical", "answered_abandoned_within_offered", _over_offered),
+    Defect("logical", "derived_matches_components", _components_disagree),
+)
+
+
+# ---------------------------------------------------------------------------------- the tests
+
+
+@given(valid_tables())
+def test_valid_tables_pass_every_principle(tables: Tables) -> None:
+    report = tables.run()
+    assert report.failures.empty, report.failures.to_string()
+    assert {n: p.status for n, p in report.principles.items()} == dict.fromkeys(PRINCIPLES, "pass")
+
+
+@pytest.mark.parametrize("defect", DEFECTS, ids=lambda d: d.check)
+@settings(max_examples=5)  # x 17 defects; each example is a full check of four tables
+@given(tables=valid_tables(), seed=st.integers(0, 2**16))
+def test_one_defect_fails_exactly_its_principle_and_names_the_row(
+    defect: Defect, tables: Tables, seed: int
+) -> None:
+    dirty, row_key = defect.apply(tables, np.random.default_rng(seed))
+    report = dirty.run()
+    assert failing(report) == {defect.principle}, report.failures.to_string()
+    assert set(report.failures["check"]) == {defect.check}
+    assert row_key in set(report.failures["row_key"]), report.failures.to_string()
+
+
+def _to_polars(df: pd.DataFrame) -> object:
+    import polars as pl
+
+    cols = {}
+    for c in df.columns:
+        s = df[c]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            naive = s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+            cols[c] = (
+                pl.Series(c, naive).dt.replace_time_zone("UTC").dt.convert_time_zone(str(s.dt.tz))
+            )
+        elif isinstance(s.dtype, pd.CategoricalDtype) or s.dtype == object:
+            values = [None if pd.isna(v) else v for v in s.astype(object)]
+            cols[c] = pl.Series(c, values, dtype=pl.String)
+        else:
+            cols[c] = pl.Series(c, s.to_numpy())
+    return pl.DataFrame(cols)
+
+
+@pytest.mark.parametrize("defect", DEFECTS[::3], ids=lambda d: d.check)
+@settings(max_examples=5)
+@given(tables=valid_tables(), seed=st.integers(0, 2**16))
+def test_pandas_and_polars_reports_agree(defect: Defect, tables: Tables, seed: int) -> None:
+    dirty, _ = defect.apply(tables, np.random.default_rng(seed))
+    pandas_report = dirty.run()
+    polars_report = check(
+        _to_polars(dirty.facts),
+        registry=_to_polars(dirty.registry),
+        intervals=_to_polars(dirty.intervals),
+        analysis_log=_to_polars(dirty.analysis_log),
+        as_of=AS_OF,
+    )
+    assert polars_report.to_dict() == pandas_report.to_dict()
+
+
+@settings(max_examples=20)
+@given(tables=valid_tables(), seed=st.integers(0, 2**16), defect=st.sampled_from(DEFECTS))
+def test_report_is_invariant_to_row_order(tables: Tables, seed: int, defect: Defect) -> None:
+    rng = np.random.default_rng(seed)
+    dirty, _ = defect.apply(tables, rng)
+    shuffled = Tables(
+        *(
+            getattr(dirty, name).sample(frac=1.0, random_state=seed)
+            for name in ("facts", "registry", "intervals", "analysis_log")
+        )
+    )
+    assert shuffled.run().to_dict() == dirty.run().to_dict()
+
+
+@settings(max_examples=10)
+@given(valid_tables())
+def test_check_is_deterministic(tables: Tables) -> None:
+    assert tables.run().to_markdown() == tables.run().to_markdown()
+
+
+@settings(max_examples=20)
+@given(tables=valid_tables(), shift=st.floats(0.0, 0.2))
+def test_tolerance_bounds_the_accepted_ratio_error(tables: Tables, shift: float) -> None:
+    f = tables.facts.copy()
+    i = int(np.flatnonzero((f.metric == "service_level") & (f.numerator > 0))[0])
+    recomputed = f.numerator[i] / f.denominator[i]
+    f.loc[i, "value"] = recomputed * (1 + shift)
+    f.loc[i, "metric"] = "service_level"
+    report = replace(tables, facts=f, analysis_log=_analysis_log(f, tables.registry)).run(
+        tolerance=0.05
+    )
+    derived = report.failures[report.failures["check"] == "derived_matches_components"]
+    # relative error |v - r| / max(|v|, |r|) = shift / (1 + shift)
+    assert derived.empty == (shift / (1 + shift) <= 0.05 + 1e-9)
+
+
+def test_missing_tables_are_not_checked_with_a_reason() -> None:
+    ex = load_example("clean")
+    report = check(ex.facts, registry=ex.registry, as_of=EXAMPLE_AS_OF)
+    cyc = report.principles["cyclical"]
+    assert cyc.status == "pass"  # 112.2 still ran
+    skipped = {c.check: c.reason for c in cyc.checks if c.status == "not_checked"}
+    assert skipped["interval_grid"] == "no interval table given"
+    assert skipped["below_target_analysed"] == "no analysis log given"
+    assert "interval_grid (112.1) not checked" in cyc.reason
+
+
+def test_unusable_input_raises_naming_every_problem() -> None:
+    ex = load_example("clean")
+    with pytest.raises(InputDataError) as info:
+        check(
+            ex.facts.drop(columns=["value", "source"]),
+            registry=[1, 2],
+            as_of=EXAMPLE_AS_OF,
+        )
+    text = str(info.value)
+    assert "'value'" in text
+    assert "'source'" in text
+    assert "registry must be a pandas or polars DataFrame, got list" in text
+
+
+def test_data_problems_are_reported_not_raised() -> None:
+    ex = load_example("clean")
+    facts = ex.facts.assign(value=ex.facts["value"].astype(object))
+    facts.loc[0, "value"] = "n/a"
+    report = check(facts, registry=ex.registry, as_of=EXAMPLE_AS_OF)
+    assert failing(report) == {"reportable"}
+    assert set(report.failures["check"]) == {"column_type"}
+
+
+def test_shipped_examples_clean_passes_and_dirty_fails_each_principle_once() -> None:
+    for name, expected in (("clean", set()), ("dirty", set(PRINCIPLES))):
+        ex = load_example(name)  # type: ignore[arg-type]
+        report = check(
+            ex.facts,
+            registry=ex.registry,
+            intervals=ex.intervals,
+            analysis_log=ex.analysis_log,
+            as_of=EXAMPLE_AS_OF,
+        )
+        assert failing(report) == expected
+        if name == "dirty":
+            per_principle = report.failures.groupby("principle")["row_key"].nunique()
+            assert (per_principle == 1).all()
+            assert len(report.adjusted_rows) == 2  # one approved, one not
+            assert "| collectable | 109.1, 109.2 | fail |" in report.to_markdown()
+            assert "<td>fail</td>" in report.to_html()
+
+
+def test_import_does_not_import_polars() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, ccmm, ccmm.crucial, ccmm.crucial.schemas; print('polars' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_user_schema_reports_row_rules_by_check_id() -> None:
+    import pandera.errors
+
+    from ccmm.crucial import schemas
+
+    iv = load_example("dirty").intervals
+    with pytest.raises(pandera.errors.SchemaErrors) as info:
+        schemas.intervals.validate(iv, lazy=True)
+    assert "answered_abandoned_within_offered" in set(info.value.failure_cases["check"])
