@@ -1,0 +1,247 @@
+"""Benchmark of ccmm.crucial.check (issue 7).
+
+A 10-million-row interval table (2,000 queues x 5,000 half hours) plus a 1-million-row fact
+table, full check. Prints the time and the peak memory of each run, and the ratio against the
+same rules hand-written in vectorised pandas, measured in the same run. Each run is a separate
+subprocess so its peak RSS (resource.getrusage maxrss) is its own. ``--quick`` shrinks the sizes
+100-fold for a smoke run.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+AS_OF = "2024-12-31"
+METRICS = (
+    ("service_level", "ratio", "customer", "higher", 0.8),
+    ("aht_seconds", "seconds", "operations-support", "lower", 300.0),
+    ("quality_score", "percent", "operations-support", "higher", 90.0),
+    ("cost_per_contact", "currency", "financial", "lower", 4.0),
+)
+
+
+def make_tables(n_intervals: int, n_facts: int) -> dict[str, pd.DataFrame]:
+    rng = np.random.default_rng(1)
+    n_queues = max(1, n_intervals // 5000)
+    per_queue = n_intervals // n_queues
+    utc = pd.date_range("2024-03-01", periods=per_queue, freq="30min", tz="UTC")
+    starts = np.tile(utc.as_unit("ns").asi8, n_queues)
+    n = len(starts)
+    offered = rng.integers(0, 60, n)
+    answered = (offered * 0.9).astype(np.int64)
+    abandoned = offered - answered
+    intervals = pd.DataFrame(
+        {
+            "interval_start": pd.DatetimeIndex(starts, tz="UTC").tz_convert("Europe/Berlin"),
+            "interval_minutes": np.full(n, 30, dtype=np.int64),
+            "queue": pd.Categorical.from_codes(
+                np.repeat(np.arange(n_queues), per_queue), [f"q{i}" for i in range(n_queues)]
+            ),
+            "channel": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), ["voice"]),
+            "offered": offered,
+            "answered": answered,
+            "abandoned": abandoned,
+            "answered_within_threshold": (answered * 0.8).astype(np.int64),
+            "threshold_seconds": np.full(n, 20, dtype=np.int64),
+            "wait_seconds": answered * 12.0,
+            "talk_seconds": answered * 200.0,
+            "hold_seconds": answered * 10.0,
+            "acw_seconds": answered * 30.0,
+            "available_seconds": rng.uniform(0, 1800, n),
+        }
+    )
+    months = pd.date_range("2024-01-01", periods=12, freq="MS")
+    per_entity = len(months) * len(METRICS)
+    n_entities = max(2, n_facts // per_entity)
+    levels = np.where(np.arange(n_entities) % 10 == 0, "team", "agent")
+    ent = np.repeat(np.arange(n_entities), per_entity)
+    month = np.tile(np.repeat(np.arange(len(months)), len(METRICS)), n_entities)
+    metric = np.tile(np.arange(len(METRICS)), n_entities * len(months))
+    m = len(ent)
+    den = rng.integers(1, 500, m).astype(float)
+    num = np.floor(den * rng.uniform(0.7, 1.0, m))
+    is_ratio = metric == 0
+    value = np.where(is_ratio, num / den, rng.uniform(50, 95, m))
+    facts = pd.DataFrame(
+        {
+            "period_start": months[month],
+            "period": pd.Categorical.from_codes(np.zeros(m, dtype=np.int64), ["month"]),
+            "entity_level": pd.Categorical(levels[ent]),
+            "entity_id": pd.Categorical.from_codes(ent, [f"E{i}" for i in range(n_entities)]),
+            "metric": pd.Categorical.from_codes(metric, [x[0] for x in METRICS]),
+            "value": value,
+            "target": np.nan,
+            "source": pd.Categorical.from_codes(np.zeros(m, dtype=np.int64), ["ACD"]),
+            "manually_adjusted": np.zeros(m, dtype=bool),
+            "adjustment_ref": pd.Series([None] * m, dtype=object),
+            "numerator": np.where(is_ratio, num, np.nan),
+            "denominator": np.where(is_ratio, den, np.nan),
+        }
+    )
+    registry = pd.DataFrame(
+        {
+            "metric": [x[0] for x in METRICS],
+            "name": [x[0] for x in METRICS],
+            "definition": "defined",
+            "unit": [x[1] for x in METRICS],
+            "category": [x[2] for x in METRICS],
+            "dimension": "efficiency",
+            "direction": [x[3] for x in METRICS],
+            "target": [x[4] for x in METRICS],
+            "cadence": "month",
+            "owner": "ops",
+            "collection_process": "CP-1",
+            "formula": "f",
+            "definition_reviewed_on": pd.Timestamp("2024-06-01"),
+        }
+    )
+    return {"facts": facts, "registry": registry, "intervals": intervals}
+
+
+def baseline(t: dict[str, pd.DataFrame]) -> int:
+    """The same rules, hand-written in vectorised pandas; returns the number of failures."""
+    iv, facts, reg = t["intervals"], t["facts"], t["registry"]
+    bad = 0
+    for col in ("offered", "answered", "abandoned", "answered_within_threshold",
+                "threshold_seconds", "wait_seconds", "talk_seconds", "hold_seconds",
+                "acw_seconds", "available_seconds", "interval_minutes"):  # fmt: skip
+        s = iv[col]
+        bad += int(s.isna().sum() + (~np.isfinite(s)).sum() + (s < 0).sum())
+    bad += int((iv.answered + iv.abandoned > iv.offered).sum())
+    bad += int((iv.answered_within_threshold > iv.answered).sum())
+    bad += int((iv.interval_minutes > 30).sum())
+    ns = iv.interval_start.dt.tz_convert("UTC").array.as_unit("ns").asi8
+    grp = iv.queue.cat.codes.to_numpy().astype(np.int64) * 4 + iv.channel.cat.codes.to_numpy()
+    order = np.lexsort((ns, grp))
+    s = ns[order]
+    end = s + iv.interval_minutes.to_numpy()[order] * 60_000_000_000
+    same = grp[order][1:] == grp[order][:-1]
+    bad += int((same & (s[1:] != end[:-1])).sum())
+    bad += int(facts.value.isna().sum() + (~np.isfinite(facts.value)).sum())
+    bad += int((~facts.metric.isin(reg.metric)).sum())
+    bad += int(
+        facts.duplicated(["period_start", "period", "entity_level", "entity_id", "metric"]).sum()
+    )
+    r = reg.set_index("metric")
+    target = facts.target.fillna(facts.metric.map(r.target).astype(float))
+    bad += int(target.isna().sum())
+    sign = facts.metric.map(r.direction).map({"higher": 1.0, "lower": -1.0}).astype(float)
+    _ = (facts.value - target) * sign
+    cat = facts.metric.map(r.category)
+    month = facts.period_start.dt.to_period("M")
+    bad += 3 * month.nunique() - len(pd.DataFrame({"c": cat, "m": month}).drop_duplicates())
+    counts = facts.groupby(["metric", "entity_level", "entity_id", "period"], observed=True)[
+        "period_start"
+    ].nunique()
+    bad += int((counts < 2).sum())
+    bad += int((facts.manually_adjusted & facts.adjustment_ref.isna()).sum())
+    bad += int(facts.source.isna().sum())
+    unit = facts.metric.map(r.unit)
+    bad += int(((unit == "ratio") & ((facts.value < 0) | (facts.value > 1))).sum())
+    scale = np.where(unit == "percent", 100.0, 1.0)
+    rec = scale * facts.numerator / facts.denominator
+    both = facts.numerator.notna() & facts.denominator.notna()
+    bad += int((both & ((facts.value - rec).abs() > 0.005 * rec.abs())).sum())
+    return bad
+
+
+def to_polars(df: pd.DataFrame) -> object:
+    import polars as pl
+
+    cols = {}
+    for c in df.columns:
+        s = df[c]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            naive = s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+            cols[c] = (
+                pl.Series(c, naive).dt.replace_time_zone("UTC").dt.convert_time_zone(str(s.dt.tz))
+            )
+        elif isinstance(s.dtype, pd.CategoricalDtype):
+            cats = pl.Series(list(map(str, s.cat.categories)), dtype=pl.String)
+            cols[c] = cats.gather(s.cat.codes.to_numpy()).cast(pl.Categorical).alias(c)
+        elif s.dtype == object:
+            cols[c] = pl.Series(c, [None if pd.isna(v) else v for v in s], dtype=pl.String)
+        else:
+            cols[c] = pl.Series(c, s.to_numpy())
+    return pl.DataFrame(cols)
+
+
+def worker(mode: str, n_intervals: int, n_facts: int) -> None:
+    tables = make_tables(n_intervals, n_facts)
+    input_bytes = sum(int(t.memory_usage(deep=True).sum()) for t in tables.values())
+    if mode == "polars":
+        tables = {k: to_polars(v) for k, v in tables.items()}  # type: ignore[misc]
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    import ccmm.crucial as crucial
+
+    t0 = time.perf_counter()
+    if mode == "baseline":
+        failures = baseline(tables)
+    else:
+        report = crucial.check(
+            tables["facts"],
+            registry=tables["registry"],
+            intervals=tables["intervals"],
+            as_of=AS_OF,
+        )
+        failures = len(report.failures)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "input_bytes": input_bytes,
+                "extra_peak_bytes": max(0, peak - before),
+                "peak_bytes": peak,
+                "failures": failures,
+            }
+        )
+    )
+
+
+def run(mode: str, n_intervals: int, n_facts: int) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", mode, str(n_intervals), str(n_facts)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    n_intervals, n_facts = (100_000, 10_000) if quick else (10_000_000, 1_000_000)
+    print(f"CRUCIAL check: {n_intervals:,} interval rows + {n_facts:,} fact rows")
+    base = run("baseline", n_intervals, n_facts)
+    gib = 2**30
+    for mode in ("pandas", "polars"):
+        r = run(mode, n_intervals, n_facts)
+        print(
+            f"  ccmm ({mode}): {r['seconds']:.2f} s, ratio vs hand-written pandas "
+            f"{r['seconds'] / base['seconds']:.2f}x; peak RSS {r['peak_bytes'] / gib:.2f} GiB, "
+            f"extra peak during check {r['extra_peak_bytes'] / gib:.2f} GiB = "
+            f"{r['extra_peak_bytes'] / r['input_bytes']:.2f}x the input "
+            f"({r['input_bytes'] / gib:.2f} GiB); failures {int(r['failures'])}"
+        )
+    print(
+        f"  baseline (hand-written pandas): {base['seconds']:.2f} s, extra peak "
+        f"{base['extra_peak_bytes'] / base['input_bytes']:.2f}x the input"
+    )
+    print("  goal: ratio <= 2x and extra peak memory <= 3x the input (pandas, categorical ids)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        worker(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        main()
