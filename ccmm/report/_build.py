@@ -1,0 +1,293 @@
+"""Building report sections from ccmm results, and the demo story on the bundled examples."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ccmm._errors import InputDataError
+from ccmm._text import Text
+from ccmm.report._model import (
+    AttainmentSection,
+    CrucialSection,
+    EvaluationSection,
+    PlanSection,
+    Report,
+    StaffingRow,
+    StaffingSection,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ccmm.kpi.attainment import AttainmentResult
+    from ccmm.kpi.erlang import StaffingResult
+
+#: Demo staffing target: 80 % of calls answered within 20 seconds, 30 % shrinkage.
+DEMO_SERVICE_LEVEL = 0.8
+DEMO_TARGET_SECONDS = 20.0
+DEMO_SHRINKAGE = 0.3
+
+
+def _finite(value: object) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def attainment_series(
+    facts: pd.DataFrame, result: AttainmentResult
+) -> dict[str, tuple[tuple[date, float | None], ...]]:
+    """Each assessed metric's monthly values over the result's window, one per month.
+
+    The series starts at the metric's first month with a value; after that, a month without a
+    row, with a non-numeric value or with more than one row for the metric (which
+    :func:`ccmm.kpi.attainment` reports as a problem) shows as a gap (None).
+    """
+    import pandas as pd
+
+    needed = ("period_start", "period", "entity_level", "entity_id", "metric", "value")
+    absent = [c for c in needed if c not in facts.columns]
+    if absent:
+        raise InputDataError(f"facts table is missing column(s) {', '.join(map(repr, absent))}")
+    start = result.window_start.year * 12 + result.window_start.month - 1
+    end = result.window_end.year * 12 + result.window_end.month - 1
+    months = list(range(start, end + 1))
+    starts = pd.to_datetime(facts["period_start"], errors="coerce", format="mixed")
+    if isinstance(starts.dtype, pd.DatetimeTZDtype):
+        starts = starts.dt.tz_localize(None)
+    period = facts["period"].astype("string").str.strip().str.lower()
+    mask = (
+        (period == "month").fillna(False)
+        & (facts["entity_level"].astype("string") == result.entity_level).fillna(False)
+        & (facts["entity_id"].astype("string") == result.entity_id).fillna(False)
+    ).to_numpy(dtype=bool)
+    found: dict[tuple[str, int], list[float | None]] = {}
+    for metric, when, value in zip(
+        facts["metric"].to_numpy(dtype=object)[mask],
+        starts.to_numpy()[mask],
+        facts["value"].to_numpy(dtype=object)[mask],
+        strict=True,
+    ):
+        if pd.isna(when):
+            continue
+        stamp = pd.Timestamp(when)
+        found.setdefault((str(metric), stamp.year * 12 + stamp.month - 1), []).append(
+            _finite(value)
+        )
+    series: dict[str, tuple[tuple[date, float | None], ...]] = {}
+    for m in result.metrics:
+        points = []
+        for month in months:
+            values = found.get((m.metric, month), [])
+            points.append(
+                (date(month // 12, month % 12 + 1, 1), values[0] if len(values) == 1 else None)
+            )
+        while points and points[0][1] is None:  # months before the data begin are not gaps
+            points.pop(0)
+        series[m.metric] = tuple(points)
+    return series
+
+
+def _weighted(values: Sequence[float], weights: Sequence[float]) -> float | None:
+    total = math.fsum(weights)
+    if total <= 0:
+        return None
+    return math.fsum(v * w for v, w in zip(values, weights, strict=True)) / total
+
+
+def staffing_rows(
+    staffed: pd.DataFrame,
+    *,
+    by: Sequence[str] = (),
+    calls_column: str = "offered",
+    aht_column: str = "aht_seconds",
+    interval_column: str = "interval_minutes",
+) -> tuple[StaffingRow, ...]:
+    """Summarise the output of :func:`ccmm.kpi.staff_intervals` per group of ``by`` columns
+    (one row for everything when ``by`` is empty), groups in order of first appearance."""
+    import numpy as np
+
+    missing = [c for c in by if c not in staffed.columns]
+    if missing:
+        raise InputDataError(
+            f"cannot group the staffing by column(s) {', '.join(map(repr, missing))}: "
+            f"not in the interval table"
+        )
+    keys = (
+        [" / ".join(str(v) for v in row) for row in staffed[list(by)].itertuples(index=False)]
+        if by
+        else ["all"] * len(staffed)
+    )
+    order = list(dict.fromkeys(keys))
+    key_array = np.array(keys, dtype=object)
+    calls = staffed[calls_column].to_numpy(dtype=np.float64)
+    aht = staffed[aht_column].to_numpy(dtype=np.float64)
+    minutes = staffed[interval_column].to_numpy(dtype=np.float64)
+    agents = staffed["agents_required"].to_numpy(dtype=np.int64)
+    scheduled = staffed["agents_scheduled"].to_numpy(dtype=np.int64)
+    sl = staffed["expected_service_level"].to_numpy(dtype=np.float64)
+    rows = []
+    for key in order:
+        pick = key_array == key
+        agent_seconds = float(np.sum(agents[pick] * minutes[pick] * 60.0))
+        workload = float(np.sum(calls[pick] * aht[pick]))
+        rows.append(
+            StaffingRow(
+                group=key,
+                intervals=int(pick.sum()),
+                calls=float(calls[pick].sum()),
+                peak_agents=int(agents[pick].max()),
+                peak_scheduled=int(scheduled[pick].max()),
+                agent_hours=agent_seconds / 3600.0,
+                scheduled_hours=float(np.sum(scheduled[pick] * minutes[pick])) / 60.0,
+                expected_service_level=_weighted(list(sl[pick]), list(calls[pick])),
+                expected_occupancy=workload / agent_seconds if agent_seconds > 0 else None,
+                agents_profile=tuple(int(a) for a in agents[pick]),
+            )
+        )
+    return tuple(rows)
+
+
+def staffing_scenario(
+    result: StaffingResult, *, calls: float, aht: float, interval_minutes: float
+) -> StaffingRow:
+    """One interval's staffing (a :class:`~ccmm.kpi.StaffingResult` of scalars) as a row."""
+    agents, scheduled = int(result.agents), int(result.scheduled)
+    agent_seconds = agents * interval_minutes * 60.0
+    return StaffingRow(
+        group=f"{calls:g} calls × {aht:g} s / {interval_minutes:g} min",
+        intervals=1,
+        calls=float(calls),
+        peak_agents=agents,
+        peak_scheduled=scheduled,
+        agent_hours=agent_seconds / 3600.0,
+        scheduled_hours=scheduled * interval_minutes / 60.0,
+        expected_service_level=float(result.service_level) if calls > 0 else None,
+        expected_occupancy=calls * aht / agent_seconds if agent_seconds > 0 else None,
+        agents_profile=(agents,),
+    )
+
+
+def latest_month_end(facts: pd.DataFrame) -> date:
+    """The last day of the latest month with monthly facts: the natural ``as_of`` of the data."""
+    import pandas as pd
+
+    starts = pd.to_datetime(facts["period_start"], errors="coerce", format="mixed")
+    monthly = facts["period"].astype("string").str.strip().str.lower() == "month"
+    latest = starts[monthly.fillna(False).to_numpy(dtype=bool)].max()
+    if pd.isna(latest):
+        raise InputDataError("the facts table has no monthly row with a date")
+    return (pd.Timestamp(latest) + pd.offsets.MonthEnd(0)).date()
+
+
+def interval_forecast(intervals: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
+    """Offered calls per interval with each group's AHT as a ratio of sums over its intervals.
+
+    A per-interval AHT is undefined where nothing was answered; workforce planning forecasts AHT
+    per queue anyway, so each interval gets its group's handling seconds ÷ answered.
+    """
+    import pandas as pd
+
+    handling = intervals["talk_seconds"] + intervals["hold_seconds"] + intervals["acw_seconds"]
+    frame = pd.DataFrame(
+        {
+            **{c: intervals[c].astype(object).to_numpy() for c in by},
+            "interval_start": intervals["interval_start"].to_numpy(),
+            "offered": intervals["offered"].to_numpy(),
+            "interval_minutes": intervals["interval_minutes"].to_numpy(),
+            "_handling": handling.to_numpy(),
+            "_answered": intervals["answered"].to_numpy(),
+        }
+    )
+    sums = frame.groupby(list(by), sort=False)[["_handling", "_answered"]].transform("sum")
+    frame["aht_seconds"] = sums["_handling"] / sums["_answered"]
+    return frame.drop(columns=["_handling", "_answered"])
+
+
+def demo_report(*, lang_note: str | None = None) -> Report:
+    """The whole story on the bundled examples, as one report.
+
+    Evaluate the example assessment, plan to the next level, check the dirty and the clean
+    example data (CRUCIAL), judge target attainment of the example team, and staff the example
+    intervals for 80 % in 20 s. Every date comes from the example data; nothing reads the clock.
+    """
+    from ccmm._io import read_assessment
+    from ccmm.crucial import check
+    from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
+    from ccmm.examples import example_path
+    from ccmm.kpi.attainment import attainment
+    from ccmm.kpi.erlang import staff_intervals
+    from ccmm.planning import plan
+    from ccmm.scoring import evaluate
+
+    assessment = read_assessment(example_path())
+    evaluation = evaluate(assessment)
+    sections: list[object] = [EvaluationSection(evaluation, organisation=assessment.organisation)]
+    top = len(evaluation.levels)
+    if evaluation.level < top:
+        sections.append(PlanSection(plan(assessment, evaluation.level + 1)))
+    tables = {}
+    for name in ("dirty", "clean"):
+        t = load_example(name)
+        tables[name] = t
+        sections.append(
+            CrucialSection(
+                name,
+                check(
+                    t.facts,
+                    registry=t.registry,
+                    intervals=t.intervals,
+                    analysis_log=t.analysis_log,
+                    as_of=EXAMPLE_AS_OF,
+                ),
+            )
+        )
+    clean = tables["clean"]
+    as_of = latest_month_end(clean.facts)
+    verdict = attainment(
+        clean.facts, registry=clean.registry, rule="cc-cmm-2017", as_of=as_of, entity=("team", "T1")
+    )
+    sections.append(AttainmentSection(verdict, attainment_series(clean.facts, verdict)))
+    by = ("queue", "channel")
+    staffed = staff_intervals(
+        interval_forecast(clean.intervals, by=by),
+        target_service_level=DEMO_SERVICE_LEVEL,
+        target_seconds=DEMO_TARGET_SECONDS,
+        shrinkage=DEMO_SHRINKAGE,
+    )
+    sections.append(
+        StaffingSection(
+            model="Erlang C",
+            target_service_level=DEMO_SERVICE_LEVEL,
+            target_seconds=DEMO_TARGET_SECONDS,
+            shrinkage=DEMO_SHRINKAGE,
+            rows=staffing_rows(staffed, by=by),
+        )
+    )
+    subtitle = (
+        f"{assessment.organisation} · {evaluation.standard_id} {evaluation.edition} · "
+        f"{assessment.assessed_on.isoformat()}",
+        f"CRUCIAL as of {EXAMPLE_AS_OF}; attainment as of {as_of.isoformat()}",
+    )
+    return Report(
+        title=Text(en="Contact-centre maturity and performance", zh="呼叫中心成熟度与运营绩效"),
+        sections=tuple(sections),  # type: ignore[arg-type]
+        subtitle=subtitle if lang_note is None else (*subtitle, lang_note),
+    )
+
+
+__all__ = [
+    "attainment_series",
+    "demo_report",
+    "interval_forecast",
+    "latest_month_end",
+    "staffing_rows",
+    "staffing_scenario",
+]

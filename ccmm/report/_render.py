@@ -1,0 +1,272 @@
+"""HTML, Markdown, JSON and plain-text renderings of a :class:`~ccmm.report.Report`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from datetime import date
+from html import escape
+from typing import Any
+
+from ccmm.report import _svg
+from ccmm.report._content import (
+    Block,
+    Cell,
+    Chart,
+    Heading,
+    Para,
+    Spark,
+    Status,
+    section_anchor,
+    section_blocks,
+    section_title,
+)
+from ccmm.report._labels import Lang, label
+from ccmm.report._model import (
+    AttainmentSection,
+    CrucialSection,
+    EvaluationSection,
+    PlanSection,
+    Report,
+    Section,
+    StaffingSection,
+)
+
+_STYLE = """
+body{font-family:"Noto Sans","Noto Sans CJK SC","Microsoft YaHei","PingFang SC",Arial,sans-serif;
+margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;line-height:1.45}
+h1{margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
+.subtitle{color:#555;margin:.1rem 0}
+nav ul{columns:2;padding-left:1.2rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
+th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}
+.ok{color:#2e7d32;font-weight:bold}.bad{color:#c62828;font-weight:bold}.neutral{color:#666}
+.headline{font-size:1.1rem;font-weight:bold}
+.headline.fail{color:#c62828}.headline.pass{color:#2e7d32}
+.caption{color:#666;font-size:.85rem;margin-top:0}
+.warning{color:#c62828}.note{color:#555;font-size:.9rem}
+.charts{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
+svg.ccmm-chart{font-family:inherit}
+footer{margin-top:2rem;color:#777;font-size:.8rem}
+"""
+
+
+# ---- HTML ----------------------------------------------------------------------------------
+def _cell_html(cell: Cell) -> str:
+    if isinstance(cell, Status):
+        css = "neutral" if cell.ok is None else ("ok" if cell.ok else "bad")
+        mark = "" if cell.ok is None else ("✓ " if cell.ok else "✗ ")
+        return f'<td class="{css}">{mark}{escape(cell.text)}</td>'
+    if isinstance(cell, Spark):
+        line = _svg.sparkline(list(cell.values), title=cell.text, reference=cell.reference)
+        return f'<td class="spark">{line}<br><small>{escape(cell.text)}</small></td>'
+    return f"<td>{escape(cell)}</td>"
+
+
+def _block_html(block: Block) -> str:
+    if isinstance(block, Heading):
+        return f"<h{block.level}>{escape(block.text)}</h{block.level}>"
+    if isinstance(block, Para):
+        css = f' class="{escape(block.css)}"' if block.css else ""
+        return f"<p{css}>{escape(block.text)}</p>"
+    if isinstance(block, Chart):
+        return f'<figure class="chart">{block.svg}</figure>'
+    head = "".join(f"<th>{escape(c)}</th>" for c in block.columns)
+    body = []
+    for k, row in enumerate(block.rows):
+        css = f' class="{escape(block.row_css[k])}"' if k < len(block.row_css) else ""
+        body.append(f"<tr{css}>" + "".join(_cell_html(c) for c in row) + "</tr>")
+    css = f' class="{escape(block.css)}"' if block.css else ""
+    return f"<table{css}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def section_html(section: Section, lang: Lang = "en", *, heading_level: int = 2) -> str:
+    """One section as an HTML ``<section>`` element (no styles; see :func:`fragment_html`)."""
+    blocks = section_blocks(section, lang)
+    parts = [f"<h{heading_level}>{escape(section_title(section, lang))}</h{heading_level}>"]
+    for block in blocks:
+        parts.append(_block_html(block))
+    return (
+        f'<section id="{escape(section_anchor(section))}" class="ccmm-section">'
+        + "".join(parts)
+        + "</section>"
+    )
+
+
+def fragment_html(section: Section, lang: Lang = "en") -> str:
+    """A self-contained HTML fragment of one section (for notebooks): scoped styles included."""
+    scoped = _STYLE.replace("body{", ".ccmm-fragment{")
+    return (
+        f'<div class="ccmm-fragment"><style>{scoped}</style>'
+        + section_html(section, lang, heading_level=3)
+        + "</div>"
+    )
+
+
+def render_html(report: Report, lang: Lang = "en") -> str:
+    """The report as one self-contained HTML document: inline CSS and SVG, no script, no link."""
+    from ccmm import __version__
+
+    html_lang = "en" if lang == "en" else "zh-Hans"
+    title = report.title.get(lang)
+    toc = "".join(
+        f'<li><a href="#{escape(section_anchor(s))}">{escape(section_title(s, lang))}</a></li>'
+        for s in report.sections
+    )
+    sections = "".join(section_html(s, lang) for s in report.sections)
+    subtitle = "".join(f'<p class="subtitle">{escape(line)}</p>' for line in report.subtitle)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{html_lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<header><h1>{escape(title)}</h1>{subtitle}</header>"
+        f"<nav><h2>{escape(label('contents', lang))}</h2><ul>{toc}</ul></nav>"
+        f"<main>{sections}</main>"
+        f"<footer>{escape(label('generated_by', lang))} {escape(__version__)}</footer>"
+        "</body></html>\n"
+    )
+
+
+# ---- Markdown ------------------------------------------------------------------------------
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _cell_md(cell: Cell) -> str:
+    if isinstance(cell, Status):
+        mark = "" if cell.ok is None else ("✓ " if cell.ok else "✗ ")
+        return _md_escape(mark + cell.text)
+    if isinstance(cell, Spark):
+        return _md_escape(cell.text)
+    return _md_escape(cell)
+
+
+def _block_md(block: Block, depth: int) -> str | None:
+    if isinstance(block, Heading):
+        return "#" * (block.level + depth) + " " + block.text
+    if isinstance(block, Para):
+        text = block.text
+        return f"**{text}**" if "headline" in block.css else (f"*{text}*" if block.css else text)
+    if isinstance(block, Chart):
+        return None  # every chart's numbers are in the table beside it
+    lines = [
+        "| " + " | ".join(_md_escape(c) or " " for c in block.columns) + " |",
+        "|" + "---|" * len(block.columns),
+    ]
+    lines += ["| " + " | ".join(_cell_md(c) for c in row) + " |" for row in block.rows]
+    return "\n".join(lines)
+
+
+def section_markdown(section: Section, lang: Lang = "en", *, heading_level: int = 2) -> str:
+    """One section in Markdown."""
+    parts = ["#" * heading_level + " " + section_title(section, lang)]
+    for block in section_blocks(section, lang):
+        text = _block_md(block, heading_level - 2)
+        if text is not None:
+            parts.append(text)
+    return "\n\n".join(parts) + "\n"
+
+
+def render_markdown(report: Report, lang: Lang = "en") -> str:
+    """The report in Markdown: the same headings, figures and tables as the HTML, no charts."""
+    parts = ["# " + report.title.get(lang)]
+    parts += [f"*{line}*" for line in report.subtitle]
+    parts += [section_markdown(s, lang).rstrip("\n") for s in report.sections]
+    return "\n\n".join(parts) + "\n"
+
+
+# ---- plain text ----------------------------------------------------------------------------
+def section_text(section: Section, lang: Lang = "en") -> str:
+    """One section as plain text: the results' own explanations where they have one."""
+    if isinstance(section, EvaluationSection):
+        return section.evaluation.explain(lang) + "\n"
+    if isinstance(section, PlanSection):
+        return section.plan.explain(lang) + "\n"
+    return section_markdown(section, lang)
+
+
+def render_text(report: Report, lang: Lang = "en") -> str:
+    """The report as plain text for a terminal."""
+    parts = [section_text(s, lang).rstrip("\n") for s in report.sections]
+    return "\n\n".join(parts) + "\n"
+
+
+# ---- JSON ----------------------------------------------------------------------------------
+def _clean(value: Any) -> Any:
+    """JSON-safe: non-finite floats -> None, dates -> ISO text, tuples -> lists."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def section_dict(section: Section) -> dict[str, Any]:
+    """One section as a JSON-ready dict (``kind`` first); language-neutral (texts carry both)."""
+    out: dict[str, Any]
+    if isinstance(section, EvaluationSection):
+        out = {
+            "kind": "evaluation",
+            "organisation": section.organisation,
+            "evaluation": section.evaluation.model_dump(mode="json"),
+        }
+    elif isinstance(section, PlanSection):
+        out = {"kind": "plan", "plan": section.plan.model_dump(mode="json")}
+    elif isinstance(section, CrucialSection):
+        out = {"kind": "crucial", "label": section.label, "report": section.report.to_dict()}
+    elif isinstance(section, AttainmentSection):
+        out = {
+            "kind": "attainment",
+            "result": section.result.model_dump(mode="json"),
+            "series": {m: [[d, v] for d, v in pts] for m, pts in section.series.items()},
+        }
+    elif isinstance(section, StaffingSection):
+        out = {"kind": "staffing", **dataclasses.asdict(section)}
+    else:
+        out = {
+            "kind": "table",
+            "key": section.key,
+            "title": section.title.model_dump(),
+            "columns": list(section.columns),
+            "rows": [list(r) for r in section.rows],
+            "notes": list(section.notes),
+        }
+    return dict(_clean(out))
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The report as a JSON-ready dict."""
+    from ccmm import __version__
+
+    return {
+        "ccmm_version": __version__,
+        "title": report.title.model_dump(),
+        "subtitle": list(report.subtitle),
+        "sections": [section_dict(s) for s in report.sections],
+    }
+
+
+def render_json(report: Report) -> str:
+    """The report as JSON text (UTF-8, indented, strict: no NaN)."""
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+__all__ = [
+    "fragment_html",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "report_dict",
+    "section_dict",
+    "section_html",
+    "section_markdown",
+    "section_text",
+]
