@@ -85,7 +85,8 @@ def test_cohen_kappa_equals_scikit_learn_for_every_weighting(data, with_scale):
     result = agreement(long_table(matrix), scale=scale if with_scale else None)
     both = ~np.isnan(matrix).any(axis=0)
     first, second = matrix[0, both], matrix[1, both]
-    labels = list(scale) if with_scale else None
+    # Without scale=, the scale is every score seen, also on subjects only one rater scored.
+    labels = list(scale) if with_scale else sorted(set(matrix[~np.isnan(matrix)]))
     for weights, ours in (("unweighted", None), ("linear", "linear"), ("quadratic", "quadratic")):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
