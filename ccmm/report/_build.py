@@ -107,7 +107,6 @@ def staffing_rows(
     *,
     by: Sequence[str] = (),
     calls_column: str = "offered",
-    aht_column: str = "aht_seconds",
     interval_column: str = "interval_minutes",
 ) -> tuple[StaffingRow, ...]:
     """Summarise the output of :func:`ccmm.kpi.staff_intervals` per group of ``by`` columns
@@ -128,16 +127,16 @@ def staffing_rows(
     order = list(dict.fromkeys(keys))
     key_array = np.array(keys, dtype=object)
     calls = staffed[calls_column].to_numpy(dtype=np.float64)
-    aht = staffed[aht_column].to_numpy(dtype=np.float64)
     minutes = staffed[interval_column].to_numpy(dtype=np.float64)
     agents = staffed["agents_required"].to_numpy(dtype=np.int64)
     scheduled = staffed["agents_scheduled"].to_numpy(dtype=np.int64)
     sl = staffed["expected_service_level"].to_numpy(dtype=np.float64)
+    occupancy = staffed["expected_occupancy"].to_numpy(dtype=np.float64)
     rows = []
     for key in order:
         pick = key_array == key
         agent_seconds = float(np.sum(agents[pick] * minutes[pick] * 60.0))
-        workload = float(np.sum(calls[pick] * aht[pick]))
+        busy_seconds = float(np.sum(occupancy[pick] * agents[pick] * minutes[pick] * 60.0))
         rows.append(
             StaffingRow(
                 group=key,
@@ -148,7 +147,7 @@ def staffing_rows(
                 agent_hours=agent_seconds / 3600.0,
                 scheduled_hours=float(np.sum(scheduled[pick] * minutes[pick])) / 60.0,
                 expected_service_level=_weighted(list(sl[pick]), list(calls[pick])),
-                expected_occupancy=workload / agent_seconds if agent_seconds > 0 else None,
+                expected_occupancy=busy_seconds / agent_seconds if agent_seconds > 0 else None,
                 agents_profile=tuple(int(a) for a in agents[pick]),
             )
         )
@@ -170,7 +169,7 @@ def staffing_scenario(
         agent_hours=agent_seconds / 3600.0,
         scheduled_hours=scheduled * interval_minutes / 60.0,
         expected_service_level=float(result.service_level) if calls > 0 else None,
-        expected_occupancy=calls * aht / agent_seconds if agent_seconds > 0 else None,
+        expected_occupancy=float(result.occupancy) if agent_seconds > 0 else None,
         agents_profile=(agents,),
     )
 

@@ -467,7 +467,7 @@ def staffing_blocks(section: StaffingSection, lang: Lang) -> list[Block]:
                 label("intervals", lang),
                 label("calls", lang),
                 label("peak_agents", lang),
-                f"{label('peak_agents', lang)} ({label('shrinkage', lang)})",
+                label("peak_scheduled", lang),
                 label("agent_hours", lang),
                 label("scheduled_hours", lang),
                 label("expected_sl", lang),

@@ -101,6 +101,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "intervals": ("Intervals", "时段数"),
     "calls": ("Calls", "来电量"),
     "peak_agents": ("Peak agents", "峰值坐席"),
+    "peak_scheduled": ("Peak scheduled", "峰值排班人数"),
     "agent_hours": ("Agent hours", "坐席工时"),
     "scheduled_hours": ("Scheduled hours", "排班工时"),
     "expected_sl": ("Expected service level", "预计服务水平"),
