@@ -189,6 +189,25 @@ class _Collector:
         )
 
 
+def _labels(s: pd.Series) -> pd.Series:
+    """The column as a categorical of :func:`fmt` texts, formatting each distinct value once.
+
+    Categories are sorted, so sorting or grouping by the result is by text, whatever the input
+    dtype (pandas or polars origin, categorical or not).
+    """
+    codes: np.ndarray
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = s.cat.codes.to_numpy(), list(s.cat.categories)
+    else:
+        codes, found = pd.factorize(s, use_na_sentinel=True)
+        uniques = list(found)
+    texts = np.array([fmt(u) for u in uniques], dtype=str)
+    cats, inverse = np.unique(texts, return_inverse=True)
+    new_codes = np.where(codes < 0, -1, np.append(inverse, -1)[codes])
+    labels = pd.Categorical.from_codes(new_codes, list(cats), ordered=True)  # type: ignore[call-overload]
+    return pd.Series(labels, index=s.index)
+
+
 def _row_keys(table: _Table, positions: np.ndarray) -> list[str]:
     """``col=value, …`` over the table's key columns, for the rows at ``positions``."""
     if len(positions) == 0:
@@ -223,7 +242,8 @@ def _schema_failures(table: _Table, out: _Collector) -> None:
         if table.backend == "polars":
             _polars_columns_schema(spec.name).validate(table.original, lazy=True)
         else:
-            _pandas_columns_schema(spec.name).validate(table.frame, lazy=True)
+            # inplace: nothing is coerced, so pandera need not copy a 10-million-row frame.
+            _pandas_columns_schema(spec.name).validate(table.frame, lazy=True, inplace=True)
         return
     except pa_errors.SchemaErrors as exc:
         cases = exc.failure_cases
@@ -661,16 +681,11 @@ def _improvable(facts: _Table, reg: _Registry, registered: np.ndarray, out: _Col
     tracked = {str(m) for m, t in tracked_col.items() if t is True or t is np.True_}
     is_tracked = registered & _metric_in(frame["metric"], tracked)
     sub = pd.DataFrame(
-        {
-            "metric": frame["metric"].astype(object).map(fmt).to_numpy()[is_tracked],
-            "entity_level": frame["entity_level"].astype(object).to_numpy()[is_tracked],
-            "entity_id": frame["entity_id"].astype(object).map(fmt).to_numpy()[is_tracked],
-            "period": frame["period"].astype(object).to_numpy()[is_tracked],
-            "period_start": frame["period_start"].to_numpy()[is_tracked],
-        }
-    )
+        {c: _labels(frame[c]) for c in ("metric", "entity_level", "entity_id", "period")}
+        | {"period_start": frame["period_start"]}
+    )[is_tracked]
     # 113.1: a trend needs at least two periods per (metric, entity, period length).
-    series = sub.groupby(["metric", "entity_level", "entity_id", "period"], sort=True)[
+    series = sub.groupby(["metric", "entity_level", "entity_id", "period"], observed=True)[
         "period_start"
     ].nunique()
     out.run("trend_available", len(series))
@@ -684,12 +699,13 @@ def _improvable(facts: _Table, reg: _Registry, registered: np.ndarray, out: _Col
         ],
         "period_start",
         [str(int(c)) for c in short.to_numpy()],
-        [_fill("trend_available", metric=key[0], value=int(c)) for key, c in short.items()],  # type: ignore[index]
+        [_fill("trend_available", metric=key[0], value=int(c)) for key, c in short.items()],
     )
-    metrics = sorted(set(sub["metric"]))
-    levels: dict[str, set[str]] = {
-        str(m): set(g.astype(str)) for m, g in sub.groupby("metric")["entity_level"]
-    }
+    pairs = sub[["metric", "entity_level"]].drop_duplicates()
+    metrics = sorted({str(m) for m in pairs["metric"]})
+    levels: dict[str, set[str]] = {m: set() for m in metrics}
+    for m, lvl in zip(pairs["metric"].astype(str), pairs["entity_level"].astype(str), strict=True):
+        levels[m].add(lvl)
     out.run("tracked_at_team_level", len(metrics))
     out.run("tracked_at_individual_level", len(metrics))
     no_team = [m for m in metrics if not levels[m] & set(TEAM_LEVELS)]
@@ -717,9 +733,9 @@ def _derived(
     has_num, has_den = ~np.isnan(num), ~np.isnan(den)
     considered = has_num | has_den
     out.run("derived_matches_components", int(considered.sum()))
-    factor = (
-        pd.Series(unit, dtype=object).map(lambda u: UNIT_SCALE.get(str(u), 1.0)).to_numpy(float)
-    )
+    factor = np.ones(len(frame))
+    for unit_name, scale in UNIT_SCALE.items():
+        factor[unit == unit_name] = scale
     with np.errstate(divide="ignore", invalid="ignore"):
         recomputed = factor * num / den
     both = has_num & has_den
@@ -761,10 +777,10 @@ def _gaps(
 ) -> pd.DataFrame:
     table = pd.DataFrame(
         {
-            "metric": metric.astype(object).map(fmt).to_numpy(),
-            "entity_level": frame["entity_level"].astype(object).to_numpy(),
-            "entity_id": frame["entity_id"].astype(object).map(fmt).to_numpy(),
-            "period": frame["period"].astype(object).to_numpy(),
+            "metric": _labels(metric).array,
+            "entity_level": _labels(frame["entity_level"]).array,
+            "entity_id": _labels(frame["entity_id"]).array,
+            "period": _labels(frame["period"]).array,
             "period_start": pd.to_datetime(frame["period_start"], errors="coerce").to_numpy(),
             "value": value,
             "target": target,
@@ -778,6 +794,8 @@ def _gaps(
     )
     latest = table.drop_duplicates(["metric", "entity_level", "entity_id", "period"], keep="last")
     latest = latest.assign(meets=latest["favourable_gap"] >= 0)
+    for c in ("metric", "entity_level", "entity_id", "period"):
+        latest[c] = latest[c].astype(object)
     return latest.reset_index(drop=True)
 
 
