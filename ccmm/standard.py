@@ -243,6 +243,8 @@ class Standard(_StandardModel):
             for d in scope.domains:
                 if d not in domains:
                     problems.append(f"scope {scope.id!r}: unknown domain {d!r}")
+            if len(set(scope.domains)) != len(scope.domains):
+                problems.append(f"scope {scope.id!r} lists a domain more than once")
         expected = list(range(1, len(self.levels) + 1))
         if [lv.level for lv in self.levels] != expected:
             problems.append(
