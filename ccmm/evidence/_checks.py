@@ -68,7 +68,8 @@ def _result(
         summary,
         n_checked=max(n_checked, n_offending),
         n_offending=n_offending,
-        rows=tuple(rows),
+        # Sorted, so the evidence does not depend on the order of the input rows.
+        rows=tuple(sorted(rows, key=lambda r: (r.table, r.row_key, r.message))),
         figures=dict(figures or {}),
     )
 

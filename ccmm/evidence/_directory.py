@@ -45,6 +45,9 @@ def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         elif kind == "bool":
             flags = s.map(_flag)
             out[name] = flags.astype(bool) if flags.notna().all() else flags.astype(object)
+        elif kind in ("int", "float") and s.isna().all():
+            # An empty numeric column reads as text from a frame built by hand: it is numbers.
+            out[name] = s.astype("float64")
         elif kind == "str":
             out[name] = s.astype(object)
         else:
