@@ -92,6 +92,19 @@ class _Table:
     backend: str
 
 
+def _polars_categorical(s: Any) -> pd.Categorical:
+    """A polars categorical as a pandas one, without materialising one string per row."""
+    import polars as pl
+
+    present = s.drop_nulls().unique()
+    global_codes = present.to_physical().to_numpy().astype(np.int64)
+    lookup = np.full(int(global_codes.max(initial=-1)) + 2, -1, dtype=np.int64)
+    lookup[global_codes] = np.arange(len(global_codes))
+    physical = s.to_physical().fill_null(-1).cast(pl.Int64).to_numpy()
+    codes = lookup[physical]  # a null's -1 reads the last slot, which is -1
+    return pd.Categorical.from_codes(codes, present.cast(pl.String).to_list())
+
+
 def _polars_to_pandas(frame: Any) -> pd.DataFrame:
     import polars as pl
 
@@ -105,11 +118,13 @@ def _polars_to_pandas(frame: Any) -> pd.DataFrame:
             )
         elif dtype == pl.Date:
             cols[name] = pd.DatetimeIndex(s.to_numpy()).as_unit("ns")
-        elif isinstance(dtype, pl.Categorical | pl.Enum) or dtype == pl.String:
-            cols[name] = pd.Series(s.cast(pl.String).to_numpy(), dtype=object)
+        elif isinstance(dtype, pl.Categorical | pl.Enum):
+            cols[name] = _polars_categorical(s)
+        elif dtype == pl.String:
+            cols[name] = pd.Series(s.to_numpy(), dtype=object)
         else:
             cols[name] = s.to_numpy()
-    return pd.DataFrame(cols)
+    return pd.DataFrame(cols, copy=False)  # no block consolidation: that would copy it all
 
 
 def _load(name: str, obj: object) -> _Table:
