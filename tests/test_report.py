@@ -1,0 +1,243 @@
+"""The report renderings: same content in HTML, Markdown and JSON; self-contained; deterministic."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ccmm
+from ccmm.examples import load_example_assessment
+from ccmm.planning import plan
+from ccmm.report import (
+    EvaluationSection,
+    PlanSection,
+    Report,
+    demo_report,
+    fragment_html,
+    render_html,
+    render_json,
+    render_markdown,
+    staffing_rows,
+)
+from ccmm.report._labels import label, label_keys
+from ccmm.report._svg import sparkline
+
+
+@pytest.fixture(scope="module")
+def demo() -> Report:
+    return demo_report()
+
+
+@pytest.fixture(scope="module")
+def demo_html(demo: Report) -> str:
+    return render_html(demo, "en")
+
+
+class _Structure(HTMLParser):
+    """Collects tags, external references and whether every element closes in order."""
+
+    VOID = frozenset({"meta", "br", "img", "link", "input", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.references: list[str] = []
+        self.rows: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        self.references += [v for k, v in found.items() if k in {"src", "href"}]
+        if tag == "tr":
+            self.rows.append(found)
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+            return
+        self.stack.pop()
+
+
+def _parse(text: str) -> _Structure:
+    parser = _Structure()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+def test_html_is_well_formed_and_self_contained(demo_html: str) -> None:
+    parsed = _parse(demo_html)
+    assert parsed.errors == []
+    assert parsed.stack == []
+    # Only in-page links: no CDN, no external stylesheet, image or script.
+    assert parsed.references
+    assert all(ref.startswith("#") for ref in parsed.references)
+    assert "<script" not in demo_html.lower()
+    assert "@import" not in demo_html
+    assert "url(" not in demo_html
+
+
+def test_html_lists_the_level_and_every_rule_with_its_status(demo: Report, demo_html: str) -> None:
+    (section,) = [s for s in demo.sections if isinstance(s, EvaluationSection)]
+    ev = section.evaluation
+    assert f"L{ev.level} {ev.level_name.en}" in demo_html
+    rows = [r for r in _parse(demo_html).rows if "rule" in r.get("class", "").split()]
+    assert len(rows) == len(ev.rules)
+    statuses = ["pass" in r["class"].split() for r in rows]
+    assert statuses == [r.holds for r in ev.rules]
+    # Shortfalls of failing rules appear in the table.
+    for rule in ev.rules:
+        assert f"<td>{rule.short_by}</td>" in demo_html or rule.short_by is None
+
+
+def test_html_shows_every_plan_step(demo: Report, demo_html: str) -> None:
+    (section,) = [s for s in demo.sections if isinstance(s, PlanSection)]
+    expected = plan(load_example_assessment(), section.plan.target_level)
+    assert section.plan == expected
+    steps = [r for r in _parse(demo_html).rows if r.get("class") == "step"]
+    assert len(steps) == len(expected.steps) > 0
+    for step in expected.steps:
+        assert f"<td>{step.item}</td>" in demo_html
+
+
+def test_html_has_the_charts(demo_html: str) -> None:
+    assert demo_html.count('class="ccmm-chart radar"') == 1
+    assert demo_html.count('class="ccmm-chart ladder"') == 1
+    assert demo_html.count('class="ccmm-chart spark"') >= 4
+
+
+def test_markdown_carries_the_same_rules_and_plan(demo: Report) -> None:
+    text = render_markdown(demo, "en")
+    (ev_section,) = [s for s in demo.sections if isinstance(s, EvaluationSection)]
+    (plan_section,) = [s for s in demo.sections if isinstance(s, PlanSection)]
+    ev = ev_section.evaluation
+    rule_lines = [ln for ln in text.splitlines() if re.match(r"\| L\d \| ", ln)]
+    assert len(rule_lines) == len(ev.rules)
+    assert [("✓" in ln) for ln in rule_lines] == [r.holds for r in ev.rules]
+    step_lines = [
+        ln for ln in text.splitlines() if re.search(r"\| (C|F)-Rate \| \d+ \| \d+ \|$", ln)
+    ]
+    assert len(step_lines) == len(plan_section.plan.steps)
+    assert f"L{ev.level} {ev.level_name.en}" in text
+    assert "<svg" not in text
+
+
+def test_json_parses_and_holds_the_results(demo: Report) -> None:
+    doc = json.loads(render_json(demo))
+    kinds = [s["kind"] for s in doc["sections"]]
+    assert kinds == ["evaluation", "plan", "crucial", "crucial", "attainment", "staffing"]
+    ev = doc["sections"][0]["evaluation"]
+    assert ev == json.loads(demo.sections[0].evaluation.model_dump_json())  # type: ignore[union-attr]
+    crucial = {s["label"]: s["report"]["passed"] for s in doc["sections"] if s["kind"] == "crucial"}
+    assert crucial == {"dirty": False, "clean": True}
+
+
+def test_chinese_rendering_uses_chinese_labels(demo: Report) -> None:
+    html = render_html(demo, "zh")
+    assert '<html lang="zh-Hans">' in html
+    for key in ("evaluation", "ladder", "crucial", "attainment", "staffing"):
+        assert label(key, "zh") in html
+    assert "Maturity level" not in html
+    assert label("ladder", "zh") in render_markdown(demo, "zh")
+
+
+def test_every_label_has_both_languages() -> None:
+    for key in label_keys():
+        assert label(key, "en").strip()
+        assert label(key, "zh").strip()
+        assert label(key, "en") != label(key, "zh") or key in {"report"}
+
+
+def test_rendering_is_deterministic(demo: Report) -> None:
+    again = demo_report()
+    assert render_html(demo, "en") == render_html(again, "en")
+    assert render_markdown(demo, "zh") == render_markdown(again, "zh")
+    assert render_json(demo) == render_json(again)
+
+
+def test_fragment_for_notebooks_is_one_element_with_scoped_style() -> None:
+    ev = ccmm.evaluate(load_example_assessment())
+    fragment = fragment_html(EvaluationSection(ev))
+    parsed = _parse(fragment)
+    assert parsed.errors == []
+    assert fragment.startswith('<div class="ccmm-fragment">')
+    assert "body{" not in fragment
+
+
+# ---- charts and summaries -------------------------------------------------------------------
+values = st.lists(
+    st.one_of(st.none(), st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)),
+    min_size=0,
+    max_size=24,
+)
+
+
+@given(values)
+def test_sparkline_is_deterministic_and_draws_one_point_per_known_value(
+    series: list[float | None],
+) -> None:
+    svg = sparkline(series, title="t")
+    assert svg == sparkline(list(series), title="t")
+    points = sum(len(m.split()) for m in re.findall(r'<polyline points="([^"]*)"', svg))
+    assert points == sum(v is not None for v in series)
+    assert _parse(svg).errors == []
+
+
+forecasts = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c"]),
+        st.integers(min_value=0, max_value=300),
+        st.integers(min_value=60, max_value=600),
+        st.sampled_from([15, 30, 60]),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def _staffed(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["queue", "offered", "aht_seconds", "interval_minutes"])
+    return ccmm.kpi.staff_intervals(frame, target_service_level=0.8, target_seconds=20)
+
+
+@given(forecasts, st.randoms(use_true_random=False))
+def test_staffing_summary_is_invariant_to_row_order(
+    rows: list[tuple[str, int, int, int]], rnd: object
+) -> None:
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    a = {r.group: r for r in staffing_rows(_staffed(rows), by=["queue"])}
+    b = {r.group: r for r in staffing_rows(_staffed(shuffled), by=["queue"])}
+    assert a.keys() == b.keys()
+    for key in a:
+        assert a[key].calls == b[key].calls
+        assert a[key].peak_agents == b[key].peak_agents
+        assert a[key].agent_hours == pytest.approx(b[key].agent_hours)
+        if a[key].expected_service_level is None:
+            assert b[key].expected_service_level is None
+        else:
+            assert a[key].expected_service_level == pytest.approx(b[key].expected_service_level)
+
+
+@given(forecasts)
+def test_staffing_total_is_the_ratio_of_sums_of_its_groups(
+    rows: list[tuple[str, int, int, int]],
+) -> None:
+    staffed = _staffed(rows)
+    (total,) = staffing_rows(staffed)
+    parts = staffing_rows(staffed, by=["queue"])
+    assert total.agent_hours == pytest.approx(sum(p.agent_hours for p in parts))
+    assert total.calls == sum(p.calls for p in parts)
+    weighted = [p.expected_service_level * p.calls for p in parts if p.expected_service_level]
+    if total.calls:
+        assert total.expected_service_level == pytest.approx(sum(weighted) / total.calls)
+    else:
+        assert total.expected_service_level is None
