@@ -17,7 +17,18 @@ def tests(session: nox.Session) -> None:
     """Install ccmm with its test extras and run the whole suite."""
     session.install("-e", ".[test]")
     env = {"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")}
-    session.run("pytest", *session.posargs, env=env)
+    session.run("pytest", "-m", "not browser", *session.posargs, env=env)
+
+
+@nox.session(python=PYTHON)
+def browser(session: nox.Session) -> None:
+    """Open the demo report in headless Chromium (Debian package, installed when missing; needs
+    root) and check the rendered page; the screenshot is kept as artifacts/report.png."""
+    if not os.path.exists("/usr/bin/chromium"):
+        session.run("apt-get", "update", external=True)
+        session.run("apt-get", "install", "-y", "chromium", external=True)
+    session.install("-e", ".[test]")
+    session.run("pytest", "-m", "browser", "tests/test_browser.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)
