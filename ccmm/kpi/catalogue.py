@@ -187,7 +187,9 @@ class KpiCatalogue(_Frozen):
     def _consistent(self) -> KpiCatalogue:
         problems: list[str] = []
         ids = [k.id for k in self.kpis]
-        problems += [f"KPI id {i!r} appears more than once" for i in sorted(set(ids)) if ids.count(i) > 1]
+        problems += [
+            f"KPI id {i!r} appears more than once" for i in sorted(set(ids)) if ids.count(i) > 1
+        ]
         allowed = {c.id: {d.id for d in c.dimensions} for c in self.categories}
         for k in self.kpis:
             if k.category not in allowed:

@@ -1,0 +1,209 @@
+"""Vectorised row-level validation of the canonical interval and agent tables.
+
+Every check runs as one pass of numpy over a column; nothing loops over rows in Python. All
+problems are collected; callers decide whether to raise (:func:`raise_if_problems`) or report.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from ccmm._errors import InputDataError
+from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
+from ccmm.kpi._frames import as_pandas
+
+ProblemCheck = Literal[
+    "missing_column", "dtype", "naive_timestamp", "null", "below_minimum", "not_whole", "exceeds"
+]
+_SHOWN_ROWS = 20
+
+
+class RowProblem(BaseModel):
+    """One problem in a table: which column, which check, which rows (0-based positions)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    table: str
+    column: str
+    check: ProblemCheck
+    rows: tuple[int, ...]
+    """The first 20 offending row positions (0-based); ``row_count`` says how many in all."""
+    row_count: int
+    message: str
+
+
+class _AtMost(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    column: str
+    at_most: str
+
+
+@cache
+def _row_checks() -> dict[str, tuple[_AtMost, ...]]:
+    path = resources.files("ccmm.standard_data").joinpath("kpi", "row_checks.yaml")
+    raw: dict[str, list[dict[str, str]]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {table: tuple(_AtMost.model_validate(r) for r in rules) for table, rules in raw.items()}
+
+
+def _rows_problem(
+    table: str, column: str, check: ProblemCheck, mask: npt.NDArray[np.bool_], what: str
+) -> RowProblem | None:
+    if not mask.any():
+        return None
+    positions = np.flatnonzero(mask)
+    shown = [int(p) for p in positions[:_SHOWN_ROWS]]
+    more = ", …" if positions.size > _SHOWN_ROWS else ""
+    return RowProblem(
+        table=table,
+        column=column,
+        check=check,
+        rows=tuple(shown),
+        row_count=int(positions.size),
+        message=(
+            f"{table} column {column!r}: {positions.size} row(s) {what} "
+            f"(rows {', '.join(map(str, shown))}{more})"
+        ),
+    )
+
+
+def _check_column(table: str, spec: ColumnSpec, series: pd.Series[Any]) -> list[RowProblem]:
+    name = spec.name
+    found: list[RowProblem | None] = []
+    dtype = series.dtype
+    if spec.kind == "datetime_tz":
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            pass
+        elif pd.api.types.is_datetime64_dtype(dtype):
+            return [
+                RowProblem(
+                    table=table,
+                    column=name,
+                    check="naive_timestamp",
+                    rows=tuple(range(min(len(series), _SHOWN_ROWS))),
+                    row_count=len(series),
+                    message=(
+                        f"{table} column {name!r} must hold time-zone-aware timestamps, got naive "
+                        f"{dtype} (localise it, e.g. .dt.tz_localize('Asia/Shanghai'))"
+                    ),
+                )
+            ]
+        else:
+            return [_dtype_problem(table, name, "time-zone-aware timestamps", dtype, len(series))]
+        if not spec.nullable:
+            found.append(_rows_problem(table, name, "null", series.isna().to_numpy(), "are empty"))
+        return [p for p in found if p is not None]
+    if spec.kind in ("int", "float"):
+        if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+            return [_dtype_problem(table, name, "numbers", dtype, len(series))]
+        is_float = not (isinstance(dtype, np.dtype) and dtype.kind in "iu")
+        values = _numbers(series)
+        missing = np.isnan(values) if is_float else np.zeros(len(values), dtype=bool)
+        if not spec.nullable and is_float:
+            found.append(_rows_problem(table, name, "null", missing, "are empty (NaN/null)"))
+        if spec.minimum is not None:
+            below = values < spec.minimum
+            found.append(
+                _rows_problem(
+                    table, name, "below_minimum", below, f"are below the minimum {spec.minimum:g}"
+                )
+            )
+        if spec.kind == "int" and is_float:
+            fractional = ~missing & (values != np.floor(values))
+            found.append(
+                _rows_problem(table, name, "not_whole", fractional, "are not whole numbers")
+            )
+        return [p for p in found if p is not None]
+    if not spec.nullable:
+        found.append(_rows_problem(table, name, "null", series.isna().to_numpy(), "are empty"))
+    return [p for p in found if p is not None]
+
+
+def _numbers(series: pd.Series[Any]) -> npt.NDArray[Any]:
+    """The column as a numpy array without copying plain numpy columns (NaN for missing)."""
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iuf":
+        return series.to_numpy()
+    return series.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _dtype_problem(table: str, column: str, expected: str, dtype: Any, rows: int) -> RowProblem:
+    return RowProblem(
+        table=table,
+        column=column,
+        check="dtype",
+        rows=tuple(range(min(rows, _SHOWN_ROWS))),
+        row_count=rows,
+        message=f"{table} column {column!r} must hold {expected}, got dtype {dtype}",
+    )
+
+
+def validate_table(frame: object, spec: TableSpec) -> list[RowProblem]:
+    """Every problem of ``frame`` against the canonical table ``spec``, in column order."""
+    df = as_pandas(frame, table=spec.name, columns=spec.column_names)
+    problems: list[RowProblem] = []
+    present = set(df.columns)
+    for column in spec.columns:
+        if column.name not in present:
+            if column.required:
+                problems.append(
+                    RowProblem(
+                        table=spec.name,
+                        column=column.name,
+                        check="missing_column",
+                        rows=(),
+                        row_count=0,
+                        message=(
+                            f"{spec.name} table is missing required column {column.name!r} "
+                            f"({column.description.en}); got columns "
+                            f"{', '.join(map(repr, map(str, df.columns))) or '(none)'}"
+                        ),
+                    )
+                )
+            continue
+        problems += _check_column(spec.name, column, df[column.name])
+    unusable = {p.column for p in problems if p.check in ("missing_column", "dtype")}
+    for rule in _row_checks().get(spec.name, ()):
+        if rule.column not in present or rule.at_most not in present:
+            continue
+        if rule.column in unusable or rule.at_most in unusable:
+            continue
+        left, right = _numbers(df[rule.column]), _numbers(df[rule.at_most])
+        problem = _rows_problem(
+            spec.name, rule.column, "exceeds", left > right, f"are greater than {rule.at_most!r}"
+        )
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def validate_intervals(frame: object) -> list[RowProblem]:
+    """Every problem of an interval table (pandas or polars), all at once; [] when it is clean.
+
+    Checks: required columns present; ``interval_start`` time-zone aware and never empty; counts
+    and seconds numeric, never NaN, never below their minimum, counts whole; and the row
+    relations of ``ccmm/standard_data/kpi/row_checks.yaml`` (answered ≤ offered, …).
+    """
+    return validate_table(frame, load_table_spec("intervals"))
+
+
+def validate_agents(frame: object) -> list[RowProblem]:
+    """Every problem of an agent table (pandas or polars), all at once; [] when it is clean."""
+    return validate_table(frame, load_table_spec("agents"))
+
+
+def raise_if_problems(problems: list[RowProblem], *, table: str) -> None:
+    """Raise one :class:`InputDataError` listing every problem, if there is any."""
+    if problems:
+        raise InputDataError(
+            f"the {table} table cannot be used: {len(problems)} problem(s)",
+            problems=[p.message for p in problems],
+        )
+
+
+__all__: list[str] = []
