@@ -127,6 +127,12 @@ class Plan(FrozenModel):
             )
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """Notebook display (rendered by :mod:`ccmm.report`, imported only when displayed)."""
+        from ccmm.report import fragment_html, section_for
+
+        return fragment_html(section_for(self))
+
 
 class RuleMargin(FrozenModel):
     """A rule of a reached level and the fewest one-step downgrades that make it fail.

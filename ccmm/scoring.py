@@ -132,6 +132,12 @@ class Evaluation(FrozenModel):
             lines.append(f"counted as 0: {', '.join(self.counted_as_zero)}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """Notebook display (rendered by :mod:`ccmm.report`, imported only when displayed)."""
+        from ccmm.report import fragment_html, section_for
+
+        return fragment_html(section_for(self))
+
 
 # ---- exact arithmetic -----------------------------------------------------------------------
 def items_needed(minimum: Fraction, denominator: int) -> int:

@@ -241,3 +241,31 @@ def test_staffing_total_is_the_ratio_of_sums_of_its_groups(
         assert total.expected_service_level == pytest.approx(sum(weighted) / total.calls)
     else:
         assert total.expected_service_level is None
+
+
+# ---- notebook display -----------------------------------------------------------------------
+def test_results_display_in_notebooks_as_their_report_section() -> None:
+    from ccmm.crucial import check
+    from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
+    from ccmm.kpi import agents_for_service_level
+
+    assessment = load_example_assessment()
+    ev = ccmm.evaluate(assessment)
+    t = load_example("dirty")
+    results = {
+        "evaluation": ev,
+        "plan": plan(assessment, ev.level + 1),
+        "crucial-data": check(
+            t.facts, registry=t.registry, intervals=t.intervals, as_of=EXAMPLE_AS_OF
+        ),
+        "staffing": agents_for_service_level(
+            [50, 100], 300, interval_seconds=1800, target_service_level=0.8, target_seconds=20
+        ),
+    }
+    for anchor, result in results.items():
+        shown = result._repr_html_()  # type: ignore[attr-defined]
+        assert f'id="{anchor}"' in shown
+        assert _parse(shown).errors == []
+    staffing = results["staffing"]._repr_html_()  # type: ignore[attr-defined]
+    for agents in results["staffing"].agents:  # type: ignore[attr-defined]
+        assert f"<td>{agents}</td>" in staffing

@@ -164,5 +164,11 @@ class CrucialReport:
             parts.append(table(FAILURE_COLUMNS, [tuple(r) for r in shown.itertuples(index=False)]))
         return "<section class='ccmm-crucial'>" + "".join(parts) + "</section>"
 
+    def _repr_html_(self) -> str:
+        """Notebook display (rendered by :mod:`ccmm.report`, imported only when displayed)."""
+        from ccmm.report import fragment_html, section_for
+
+        return fragment_html(section_for(self))
+
 
 __all__ = ["FAILURE_COLUMNS", "CheckResult", "CrucialReport", "PrincipleResult", "Status"]

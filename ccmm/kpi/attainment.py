@@ -262,6 +262,12 @@ class AttainmentResult(BaseModel):
         rows = [m.model_dump() | {"meets_or_improving": m.meets_or_improving} for m in self.metrics]
         return pd.DataFrame(rows, columns=[*MetricAttainment.model_fields, "meets_or_improving"])
 
+    def _repr_html_(self) -> str:
+        """Notebook display (rendered by :mod:`ccmm.report`, imported only when displayed)."""
+        from ccmm.report import fragment_html, section_for
+
+        return fragment_html(section_for(self))
+
 
 # --------------------------------------------------------------------------------------------
 # Reading the inputs

@@ -348,6 +348,12 @@ class StaffingResult:
     asa_seconds: FloatResult
     occupancy: FloatResult
 
+    def _repr_html_(self) -> str:
+        """Notebook display (rendered by :mod:`ccmm.report`, imported only when displayed)."""
+        from ccmm.report import fragment_html, section_for
+
+        return fragment_html(section_for(self))
+
 
 @dataclass(frozen=True)
 class ErlangAStaffingResult(StaffingResult):

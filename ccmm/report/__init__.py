@@ -22,6 +22,7 @@ from ccmm.report._build import (
     demo_report,
     interval_forecast,
     latest_month_end,
+    section_for,
     staffing_rows,
     staffing_scenario,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "render_text",
     "report_dict",
     "section_dict",
+    "section_for",
     "section_html",
     "section_markdown",
     "section_text",

@@ -15,8 +15,10 @@ from ccmm.report._model import (
     EvaluationSection,
     PlanSection,
     Report,
+    Section,
     StaffingRow,
     StaffingSection,
+    TableSection,
 )
 
 if TYPE_CHECKING:
@@ -287,6 +289,55 @@ __all__ = [
     "demo_report",
     "interval_forecast",
     "latest_month_end",
+    "section_for",
     "staffing_rows",
     "staffing_scenario",
 ]
+
+
+def section_for(result: object) -> Section:
+    """The report section that shows ``result``: an Evaluation, Plan, CrucialReport,
+    AttainmentResult or StaffingResult (what their ``_repr_html_`` display)."""
+    from ccmm.crucial.report import CrucialReport
+    from ccmm.kpi.attainment import AttainmentResult
+    from ccmm.kpi.erlang import StaffingResult
+    from ccmm.planning import Plan
+    from ccmm.scoring import Evaluation
+
+    if isinstance(result, Evaluation):
+        return EvaluationSection(result)
+    if isinstance(result, Plan):
+        return PlanSection(result)
+    if isinstance(result, CrucialReport):
+        return CrucialSection("data", result)
+    if isinstance(result, AttainmentResult):
+        return AttainmentSection(result)
+    if isinstance(result, StaffingResult):
+        return _staffing_table(result)
+    raise InputDataError(f"no report section shows a {type(result).__name__}")
+
+
+def _staffing_table(result: StaffingResult) -> TableSection:
+    import numpy as np
+
+    fields = ["agents", "scheduled", "service_level", "asa_seconds", "occupancy"]
+    extra = "abandon_probability"
+    if hasattr(result, extra):
+        fields.append(extra)
+    arrays = [np.ravel(np.asarray(getattr(result, f), dtype=np.float64)) for f in fields]
+    shown = min(len(arrays[0]), 100)
+    rows = tuple(
+        tuple(
+            int(a[k]) if f in {"agents", "scheduled"} else float(a[k])
+            for f, a in zip(fields, arrays, strict=True)
+        )
+        for k in range(shown)
+    )
+    notes = () if shown == len(arrays[0]) else (f"first {shown} of {len(arrays[0])} shown",)
+    return TableSection(
+        key="staffing",
+        title=Text(en="Staffing", zh="人员配置"),
+        columns=tuple(fields),
+        rows=rows,
+        notes=notes,
+    )
