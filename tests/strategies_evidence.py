@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
+from ccmm._tables import load_table_spec
 from ccmm.evidence import Suggestions, suggest
 from ccmm.evidence._directory import _typed
-from ccmm._tables import load_table_spec
 
 # metric, category, dimension, unit, direction, target (all ids from the KPI catalogue)
 METRICS: tuple[tuple[str, str, str, str, str, float], ...] = (

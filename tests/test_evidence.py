@@ -11,7 +11,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies_evidence import (
     CATEGORY,
@@ -27,7 +27,6 @@ from ccmm import InputDataError, StandardError
 from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
 from ccmm.evidence import (
     EvidenceMap,
-    GradingRule,
     Suggestions,
     load_evidence_map,
     read_evidence_tables,
@@ -40,7 +39,9 @@ MAPPED_ITEMS = set(MAPPING.items)
 
 
 def _lowered(s: Suggestions) -> set[str]:
-    return {x.item for x in s.suggestions if x.f_rate < 10 or (x.c_rate is not None and x.c_rate < 10)}
+    return {
+        x.item for x in s.suggestions if x.f_rate < 10 or (x.c_rate is not None and x.c_rate < 10)
+    }
 
 
 def _rows_of(s: Suggestions, item: str) -> list[str]:
@@ -52,6 +53,7 @@ def _rows_of(s: Suggestions, item: str) -> list[str]:
 # ----------------------------------------------------------------------------- clean data
 
 
+@settings(max_examples=20)
 @given(clean_datasets())
 def test_clean_data_suggests_full_marks_for_every_item_it_judges(data: Dataset) -> None:
     s = data.suggest()
@@ -77,7 +79,11 @@ class Defect:
 def _set(frame: pd.DataFrame, mask: np.ndarray, column: str, value: object) -> pd.DataFrame:
     out = frame.copy()
     if isinstance(out[column].dtype, pd.CategoricalDtype) and value is not None:
-        out[column] = out[column].cat.add_categories([value]) if value not in out[column].cat.categories else out[column]
+        out[column] = (
+            out[column].cat.add_categories([value])
+            if value not in out[column].cat.categories
+            else out[column]
+        )
     out.loc[mask, column] = value
     return out
 
@@ -116,7 +122,9 @@ def _duplicate_fact(d: Dataset, k: int) -> tuple[Dataset, str]:
     return d.with_(facts=facts), _fact_key(d, p)
 
 
-def _fact_flag(column: str, value: object, adjust: bool) -> Callable[[Dataset, int], tuple[Dataset, str]]:
+def _fact_flag(
+    column: str, value: object, adjust: bool
+) -> Callable[[Dataset, int], tuple[Dataset, str]]:
     def inject(d: Dataset, k: int) -> tuple[Dataset, str]:
         p = _agent_row(d, k)
         mask = np.arange(len(d.facts)) == p
@@ -138,7 +146,9 @@ def _drop_interval(d: Dataset, k: int) -> tuple[Dataset, str]:
     return d.with_(intervals=d.intervals.drop(index=p).reset_index(drop=True)), key
 
 
-def _interval_value(column: str, value: Callable[[pd.Series], object]) -> Callable[[Dataset, int], tuple[Dataset, str]]:
+def _interval_value(
+    column: str, value: Callable[[pd.Series], object]
+) -> Callable[[Dataset, int], tuple[Dataset, str]]:
     def inject(d: Dataset, k: int) -> tuple[Dataset, str]:
         p = k % len(d.intervals)
         intervals = d.intervals.copy()
@@ -156,7 +166,9 @@ def _drop_dimension(d: Dataset, k: int) -> tuple[Dataset, str]:
     return d.with_(registry=registry, facts=facts), f"dimension={DIMENSION[m]}"
 
 
-def _drop_month(metric_choice: Callable[[int], str]) -> Callable[[Dataset, int], tuple[Dataset, str]]:
+def _drop_month(
+    metric_choice: Callable[[int], str],
+) -> Callable[[Dataset, int], tuple[Dataset, str]]:
     def inject(d: Dataset, k: int) -> tuple[Dataset, str]:
         m = metric_choice(k)
         month = d.months[k % len(d.months)]
@@ -193,7 +205,9 @@ def _no_absence_analysis(d: Dataset, k: int) -> tuple[Dataset, str]:
     return d.with_(analysis_log=d.analysis_log.iloc[0:0]), "quarter="
 
 
-def _registry_date(column: str, years: int, category: str | None) -> Callable[[Dataset, int], tuple[Dataset, str]]:
+def _registry_date(
+    column: str, years: int, category: str | None
+) -> Callable[[Dataset, int], tuple[Dataset, str]]:
     def inject(d: Dataset, k: int) -> tuple[Dataset, str]:
         choices = [m for m in METRIC_IDS if category is None or CATEGORY[m] == category]
         m = choices[k % len(choices)]
@@ -217,19 +231,41 @@ OTHER = ("forecast_wape", "attendance_rate")
 
 DEFECTS = (
     Defect("owner missing", _registry_blank("owner"), _fixed("109.2")),
-    Defect("collection process missing", _registry_blank("collection_process"), _fixed("109.1", "109.2")),
+    Defect(
+        "collection process missing",
+        _registry_blank("collection_process"),
+        _fixed("109.1", "109.2"),
+    ),
     Defect("direction missing", _registry_blank("direction"), _fixed("111")),
     Defect(
         "definition missing",
         _registry_blank("definition"),
-        lambda d, k: {"109.2", "116", {"customer": "118", "operations-support": "121", "financial": "124"}[CATEGORY[_metric(k)]]},
+        lambda d, k: {
+            "109.2",
+            "116",
+            {"customer": "118", "operations-support": "121", "financial": "124"}[
+                CATEGORY[_metric(k)]
+            ],
+        },
     ),
     Defect("fact row duplicated", _duplicate_fact, _fixed("110.2")),
     Defect("source missing", _fact_flag("source", None, adjust=False), _fixed("114.1")),
-    Defect("adjusted without approval", _fact_flag("adjustment_ref", None, adjust=True), _fixed("114.2")),
+    Defect(
+        "adjusted without approval",
+        _fact_flag("adjustment_ref", None, adjust=True),
+        _fixed("114.2"),
+    ),
     Defect("interval missing", _drop_interval, _fixed("112.1")),
-    Defect("answered exceeds offered", _interval_value("answered", lambda r: int(r["offered"]) + 1), _fixed("115.1")),
-    Defect("hour-long interval", _interval_value("interval_minutes", lambda r: 60), _fixed("103", "112.1")),
+    Defect(
+        "answered exceeds offered",
+        _interval_value("answered", lambda r: int(r["offered"]) + 1),
+        _fixed("115.1"),
+    ),
+    Defect(
+        "hour-long interval",
+        _interval_value("interval_minutes", lambda r: 60),
+        _fixed("103", "112.1"),
+    ),
     Defect("customer dimension uncovered", _drop_dimension, _fixed("117")),
     Defect("metric month missing", _drop_month(lambda k: _metric(k, OTHER)), _fixed("125")),
     Defect("forecast month missing", _drop_month(lambda k: "forecast_wape"), _fixed("52", "125")),
@@ -239,7 +275,11 @@ DEFECTS = (
     Defect("survey confidence not stated", _survey_value("confidence", np.nan), _fixed("135")),
     Defect("survey month missing", _drop_survey_month, _fixed("135")),
     Defect("customer target stale", _registry_date("target_set_on", 2, "customer"), _fixed("119")),
-    Defect("definition review stale", _registry_date("definition_reviewed_on", 1, None), _fixed("114.3")),
+    Defect(
+        "definition review stale",
+        _registry_date("definition_reviewed_on", 1, None),
+        _fixed("114.3"),
+    ),
 )
 
 
@@ -256,6 +296,7 @@ def test_each_injected_defect_lowers_exactly_its_items_and_names_its_rows(
         assert any(row_text in r for r in _rows_of(s, item)), (item, row_text, _rows_of(s, item))
 
 
+@settings(max_examples=15)
 @given(clean_datasets(), st.sampled_from(DEFECTS), st.integers(0, 1000), st.integers(0, 2**16))
 def test_suggestions_do_not_depend_on_row_order(
     data: Dataset, defect: Defect, k: int, seed: int
@@ -265,6 +306,7 @@ def test_suggestions_do_not_depend_on_row_order(
     assert reordered.suggest() == dirty.suggest()
 
 
+@settings(max_examples=20)
 @given(clean_datasets(), st.sets(st.sampled_from(TABLE_NAMES)))
 def test_items_needing_a_missing_table_are_left_out_and_say_what_they_lack(
     data: Dataset, dropped: set[str]
@@ -272,14 +314,17 @@ def test_items_needing_a_missing_table_are_left_out_and_say_what_they_lack(
     s = data.suggest(without=tuple(dropped))
     judged = {x.item for x in s.suggestions}
     unjudged = {n.item for n in s.not_judged}
-    assert judged | unjudged == MAPPED_ITEMS and not judged & unjudged
+    assert judged | unjudged == MAPPED_ITEMS
+    assert not judged & unjudged
     assert set(s.inputs) == set(TABLE_NAMES) - dropped
     for x in s.suggestions:  # what is judged is judged as on the full data: never guessed
-        assert x.f_rate == 10 and x.c_rate in (None, 10)
+        assert x.f_rate == 10
+        assert x.c_rate in (None, 10)
         for e in x.f_evidence:
             assert e.status != "not_run" or e.check in MAPPING.items[x.item].optional
     for n in s.not_judged:
-        assert n.missing and n.reason
+        assert n.missing
+        assert n.reason
         assert all(m.split(".")[0] in dropped | {"registry", "facts"} for m in n.missing)
     # Every table the item's checks need was given for a judged item.
     if "survey" in dropped:
@@ -306,7 +351,15 @@ def test_dirty_example_lowers_the_items_of_its_listed_defects() -> None:
         as_of=EXAMPLE_AS_OF,
     )
     # The README of the dirty example lists one defect per CRUCIAL principle, by item.
-    assert _lowered(s) - _lowered(c) == {"109.2", "110.2", "111", "112.1", "113.2", "114.2", "115.1"}
+    assert _lowered(s) - _lowered(c) == {
+        "109.2",
+        "110.2",
+        "111",
+        "112.1",
+        "113.2",
+        "114.2",
+        "115.1",
+    }
     assert "metric=quality_score" in _rows_of(s, "109.2")
     assert any("metric=cost_per_contact" in r for r in _rows_of(s, "111"))
 
@@ -336,11 +389,16 @@ def test_share_grading_boundaries() -> None:
 
 
 @given(st.integers(0, 50), st.integers(0, 50), st.booleans())
-def test_pass_fail_grading_follows_the_verdict_only(n_checked: int, n_off: int, passed: bool) -> None:
+def test_pass_fail_grading_follows_the_verdict_only(
+    n_checked: int, n_off: int, passed: bool
+) -> None:
     rule = MAPPING.grading.rules["pass-fail"]
-    assert rule.grade(passed=passed, n_checked=n_checked, n_offending=n_off) == (10 if passed else 0)
+    assert rule.grade(passed=passed, n_checked=n_checked, n_offending=n_off) == (
+        10 if passed else 0
+    )
 
 
+@settings(max_examples=15)
 @given(clean_datasets(), st.sampled_from(DEFECTS), st.sampled_from(DEFECTS), st.integers(0, 99))
 def test_a_second_defect_never_raises_a_suggestion(
     data: Dataset, first: Defect, second: Defect, k: int
@@ -377,7 +435,8 @@ def test_mapping_refuses_unknown_checks_and_grading_rules() -> None:
     with pytest.raises(StandardError) as info:
         EvidenceMap.model_validate(raw)
     text = str(info.value)
-    assert "no.such.check" in text and "lenient" in text
+    assert "no.such.check" in text
+    assert "lenient" in text
 
 
 # ------------------------------------------------------------------------------ input errors
@@ -393,7 +452,9 @@ def test_bad_tables_are_all_reported_at_once() -> None:
             as_of=EXAMPLE_AS_OF,
         )
     text = str(info.value)
-    assert "'owner'" in text and "facts must be" in text and "'sample_size'" in text
+    assert "'owner'" in text
+    assert "facts must be" in text
+    assert "'sample_size'" in text
 
 
 def test_as_of_must_be_a_date() -> None:
@@ -403,7 +464,8 @@ def test_as_of_must_be_a_date() -> None:
 
 def test_no_tables_judges_nothing() -> None:
     s = suggest(as_of=dt.date(2024, 4, 15))
-    assert s.suggestions == () and {n.item for n in s.not_judged} == MAPPED_ITEMS
+    assert s.suggestions == ()
+    assert {n.item for n in s.not_judged} == MAPPED_ITEMS
 
 
 # ------------------------------------------------------------------------------ directories
@@ -438,6 +500,7 @@ def test_directory_errors_name_the_place(tmp_path: pd.DataFrame) -> None:
         suggest_from_directory(root, as_of=EXAMPLE_AS_OF)
 
 
+@settings(max_examples=10)
 @given(clean_datasets())
 def test_csv_round_trip_suggests_the_same(data: Dataset) -> None:
     import tempfile

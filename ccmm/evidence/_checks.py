@@ -163,6 +163,18 @@ class Context:
         )
 
     @cached_property
+    def crucial_failures(self) -> dict[str, list[tuple[str, str, str, str]]]:
+        """CRUCIAL failure records (table, row key, column, message) by check id, in order."""
+        out: dict[str, list[tuple[str, str, str, str]]] = {}
+        f = self.crucial.failures
+        columns = (f[c].astype(str).to_numpy() for c in ("check", "table", "row_key", "column"))
+        for check_id, table, key, column, message in zip(
+            *columns, f["message"].astype(str).to_numpy(), strict=True
+        ):
+            out.setdefault(check_id, []).append((table, key, column, message))
+        return out
+
+    @cached_property
     def registry(self) -> pd.DataFrame:
         """The registry, first row per metric (a duplicate is CRUCIAL 110.2's finding), by id."""
         frame = self.frames["registry"]
@@ -239,26 +251,22 @@ def _crucial(ctx: Context, params: Mapping[str, Any]) -> Outcome:
         return _not_run(summary, "no column of the tables has this constraint", ())
     if result.status == "not_checked":
         return _not_run(summary, result.reason, (definition.table,))
-    failures = report.failures[report.failures["check"] == check_id]
+    records = ctx.crucial_failures.get(check_id, [])
     rows: list[OffendingRow] = []
     seen: set[tuple[str, str, str]] = set()
-    whole_column = False
     # Rows sharing a key (duplicates) are distinct rows: per key, the most records any one
     # column has is the number of rows at fault; several columns of one row count once.
-    per_column = Counter(
-        (str(t), str(k), str(c))
-        for t, k, c in zip(failures["table"], failures["row_key"], failures["column"], strict=True)
-    )
+    per_column = Counter((t, k, c) for t, k, c, _ in records)
     per_key: dict[tuple[str, str], int] = {}
     for (t, k, _), count in per_column.items():
         per_key[(t, k)] = max(per_key.get((t, k), 0), count)
-    for rec in failures.itertuples(index=False):
-        key = (str(rec.table), str(rec.row_key), str(rec.message))
-        whole_column |= key[1] == ""
-        if key not in seen:
-            seen.add(key)
+    whole_column = False
+    for table, row_key, _, message in records:
+        whole_column |= row_key == ""
+        if (table, row_key, message) not in seen:
+            seen.add((table, row_key, message))
             rows.append(
-                OffendingRow(table=key[0], row_key=key[1] or "(whole column)", message=key[2])
+                OffendingRow(table=table, row_key=row_key or "(whole column)", message=message)
             )
     n_checked = result.n_checked
     outcome = _result(
