@@ -38,11 +38,15 @@ from ccmm.kpi.erlang import (
     service_level,
     staff_intervals,
 )
+from ccmm.kpi.forecast import AccuracyFigures, ForecastAccuracy, forecast_accuracy
+from ccmm.kpi.survey import margin_of_error, survey_sample_size
 
 __all__: list[str] = [
+    "AccuracyFigures",
     "AttainmentResult",
     "AttainmentRule",
     "ErlangAStaffingResult",
+    "ForecastAccuracy",
     "Kpi",
     "KpiCatalogue",
     "KpiComputation",
@@ -63,12 +67,15 @@ __all__: list[str] = [
     "erlang_a_wait_probability",
     "erlang_b",
     "erlang_c",
+    "forecast_accuracy",
     "kpi_computation",
     "load_attainment_rules",
     "load_kpi_catalogue",
+    "margin_of_error",
     "occupancy",
     "service_level",
     "staff_intervals",
+    "survey_sample_size",
     "validate_agents",
     "validate_intervals",
 ]
