@@ -16,7 +16,8 @@ PYTHON = "3.11"
 def tests(session: nox.Session) -> None:
     """Install ccmm with its test extras and run the whole suite."""
     session.install("-e", ".[test]")
-    env = {"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")}
+    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
+    env = {"HYPOTHESIS_PROFILE": profile}
     session.run("pytest", "-m", "not browser", *session.posargs, env=env)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from ccmm._errors import AssessmentError, CCMMError
 from ccmm._yaml import safe_load
-from ccmm.assessment import Assessment
+from ccmm.assessment import Assessment, ItemScore
 from ccmm.standard import Standard
 
 _META_KEYS = (
@@ -124,6 +124,11 @@ def _read_csv(text: str, source: str) -> dict[str, Any]:
             entry["notes"] = row["notes"].strip()
         if (row.get("assessor") or "").strip():
             entry["assessor"] = row["assessor"].strip()
+        try:  # validate here too, so that row problems of every kind are reported together
+            ItemScore.model_validate(entry)
+        except CCMMError as exc:
+            problems.extend(f"row {row_no}: item {item!r} {p}" for p in exc.problems)
+            continue
         scores[item] = entry
     if problems:
         raise AssessmentError(f"{source}: cannot read assessment CSV", problems=problems)

@@ -29,9 +29,12 @@ def validation_problems(exc: ValidationError, *, where: str = "") -> list[str]:
         nested = err.get("ctx", {}).get("error")
         if isinstance(nested, CCMMError):
             # A nested ccmm model already located its own problems: prefix them with ours.
-            lines.extend(f"{where}{place} {p}" for p in nested.problems)
+            prefix = f"{where}{place} " if loc else where
+            lines.extend(f"{prefix}{p}" for p in nested.problems)
             continue
         msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "field required"
         if err["type"] not in {"value_error", "missing"} and "input" in err:
             msg = f"{msg}, got {err['input']!r}"
         lines.append(f"{where}{place}: {msg}")
