@@ -196,10 +196,12 @@ def _rollup(
             low = grouped["threshold_seconds"].min().to_numpy(dtype=np.float64)
             high = grouped["threshold_seconds"].max().to_numpy(dtype=np.float64)
     else:
-        sums = pd.DataFrame({c: [df[c].sum()] for c in sum_columns})
+        # No rows, no group: an empty result, as when grouping an empty table.
+        rows = 1 if len(df) else 0
+        sums = pd.DataFrame({c: [df[c].sum()][:rows] for c in sum_columns})
         if with_threshold:
-            low = np.array([df["threshold_seconds"].min()], dtype=np.float64)
-            high = np.array([df["threshold_seconds"].max()], dtype=np.float64)
+            low = np.array([df["threshold_seconds"].min()][:rows], dtype=np.float64)
+            high = np.array([df["threshold_seconds"].max()][:rows], dtype=np.float64)
     if freq is not None:
         sums[PERIOD_COLUMN] = starts[sums[PERIOD_COLUMN].to_numpy()]
     if not with_threshold:
@@ -421,10 +423,11 @@ def combine(results: Sequence[pd.DataFrame]) -> pd.DataFrame:
                 .to_numpy()
             )
     else:
-        sums = pd.DataFrame({c: [frame[c].sum()] for c in sum_columns})
+        rows = 1 if len(frame) else 0
+        sums = pd.DataFrame({c: [frame[c].sum()][:rows] for c in sum_columns})
         if with_threshold:
-            low = np.array([frame["threshold_seconds"].fillna(-1).min()])
-            high = np.array([frame["threshold_seconds"].fillna(-2).max()])
+            low = np.array([frame["threshold_seconds"].fillna(-1).min()][:rows])
+            high = np.array([frame["threshold_seconds"].fillna(-2).max()][:rows])
     if with_threshold:
         mixed = np.asarray(low != high, dtype=bool)
         sums.insert(len(keys), "threshold_seconds", np.where(mixed, np.nan, low))
