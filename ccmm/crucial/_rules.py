@@ -326,16 +326,50 @@ def truthy(s: pd.Series) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class AtMost:
+    """Passes when the sum of the ``left`` columns is at most ``right`` (a column or a number).
+
+    A missing value on either side passes (NaN compares false).
+    """
+
+    left: tuple[str, ...]
+    right: str | float
+
+
+@dataclass(frozen=True)
+class TextPresent:
+    """Passes when the text column ``column`` is neither null nor blank."""
+
+    column: str
+
+
+@dataclass(frozen=True)
+class ReferencedWhenFlagged:
+    """Passes unless the flag column ``flag`` is true while the text column ``reference`` is
+    null or blank (a flag that is null or not a boolean true counts as not set)."""
+
+    flag: str
+    reference: str
+
+
+#: What a row rule asks of one row, without saying how to evaluate it: pandas evaluates it
+#: below, the Spark backend (``ccmm._spark``) turns the same description into SQL expressions.
+Predicate = AtMost | TextPresent | ReferencedWhenFlagged
+
+
+@dataclass(frozen=True)
 class RowRule:
     """A rule over the columns of single rows of one table.
 
-    ``ok`` receives the table (pandas) and returns a boolean mask of passing rows. ``columns``
-    must all be present for the rule to apply; ``column`` is the one named in the failure, and
-    ``value``/``expected`` give the per-row numbers shown in the message.
+    ``predicate`` is the backend-neutral rule. ``ok`` receives the table (pandas) and returns a
+    boolean mask of passing rows. ``columns`` must all be present for the rule to apply;
+    ``column`` is the one named in the failure, and ``value``/``expected`` give the per-row
+    numbers shown in the message.
     """
 
     check: str
     table: str
+    predicate: Predicate
     columns: tuple[str, ...]
     column: str
     ok: Callable[[pd.DataFrame], np.ndarray]
@@ -343,41 +377,18 @@ class RowRule:
     expected: Callable[[pd.DataFrame], np.ndarray]
 
 
-def _le_rule(check: str, lhs: tuple[str, ...], rhs: str) -> RowRule:
-    def left(df: pd.DataFrame) -> np.ndarray:
-        total = _num(df[lhs[0]])
-        for name in lhs[1:]:
-            total = total + _num(df[name])
-        return total
-
-    def right(df: pd.DataFrame) -> np.ndarray:
-        return _num(df[rhs])
-
-    def ok(df: pd.DataFrame) -> np.ndarray:
-        a, b = left(df), right(df)
-        return np.asarray(~(a > b))  # NaN compares False, so a missing value passes
-
-    return RowRule(check, "intervals", (*lhs, rhs), lhs[0], ok, left, right)
-
-
 #: The interval length clause 103 asks for at most (half an hour).
 MAX_INTERVAL_MINUTES = 30
 
 
-def _granularity_ok(df: pd.DataFrame) -> np.ndarray:
-    return np.asarray(~(_num(df["interval_minutes"]) > MAX_INTERVAL_MINUTES))
+def _sum_of(names: tuple[str, ...]) -> Callable[[pd.DataFrame], np.ndarray]:
+    def get(df: pd.DataFrame) -> np.ndarray:
+        total = _num(df[names[0]])
+        for name in names[1:]:
+            total = total + _num(df[name])
+        return total
 
-
-def _source_ok(df: pd.DataFrame) -> np.ndarray:
-    return ~text_missing(df["source"])
-
-
-def _adjustment_ok(df: pd.DataFrame) -> np.ndarray:
-    return np.asarray(~(truthy(df["manually_adjusted"]) & text_missing(df["adjustment_ref"])))
-
-
-def _nothing(df: pd.DataFrame) -> np.ndarray:
-    return np.full(len(df), "", dtype=object)
+    return get
 
 
 def _column_values(name: str) -> Callable[[pd.DataFrame], np.ndarray]:
@@ -394,36 +405,70 @@ def _constant(text: object) -> Callable[[pd.DataFrame], np.ndarray]:
     return get
 
 
+def _rule(check: str, table: str, predicate: Predicate) -> RowRule:
+    """The pandas evaluation of ``predicate``; the rule is stated once, as the predicate."""
+    if isinstance(predicate, AtMost):
+        left = predicate.left
+        right = predicate.right
+        total = _sum_of(left) if len(left) > 1 else _column_values(left[0])
+        if isinstance(right, str):
+            bound: Callable[[pd.DataFrame], np.ndarray] = _sum_of((right,))
+        else:
+            bound = _constant(right)
+
+        def ok(df: pd.DataFrame) -> np.ndarray:
+            a = _sum_of(left)(df)
+            b = _num(df[right]) if isinstance(right, str) else right
+            return np.asarray(~(a > b))  # NaN compares False, so a missing value passes
+
+        columns = (*left, right) if isinstance(right, str) else left
+        value = _sum_of(left) if isinstance(right, str) else total
+        return RowRule(check, table, predicate, columns, left[0], ok, value, bound)
+    if isinstance(predicate, TextPresent):
+        name = predicate.column
+
+        def present(df: pd.DataFrame) -> np.ndarray:
+            return ~text_missing(df[name])
+
+        return RowRule(
+            check, table, predicate, (name,), name, present, _column_values(name), _nothing
+        )
+    flag, ref = predicate.flag, predicate.reference
+
+    def referenced(df: pd.DataFrame) -> np.ndarray:
+        return np.asarray(~(truthy(df[flag]) & text_missing(df[ref])))
+
+    return RowRule(
+        check, table, predicate, (flag, ref), ref, referenced, _column_values(ref), _nothing
+    )
+
+
+def _nothing(df: pd.DataFrame) -> np.ndarray:
+    return np.full(len(df), "", dtype=object)
+
+
 ROW_RULES: tuple[RowRule, ...] = (
-    _le_rule("answered_abandoned_within_offered", ("answered", "abandoned"), "offered"),
-    _le_rule("within_threshold_within_answered", ("answered_within_threshold",), "answered"),
-    _le_rule("short_abandons_within_abandoned", ("abandoned_short",), "abandoned"),
-    RowRule(
+    _rule(
+        "answered_abandoned_within_offered",
+        "intervals",
+        AtMost(("answered", "abandoned"), "offered"),
+    ),
+    _rule(
+        "within_threshold_within_answered",
+        "intervals",
+        AtMost(("answered_within_threshold",), "answered"),
+    ),
+    _rule(
+        "short_abandons_within_abandoned", "intervals", AtMost(("abandoned_short",), "abandoned")
+    ),
+    _rule(
         "interval_granularity",
         "intervals",
-        ("interval_minutes",),
-        "interval_minutes",
-        _granularity_ok,
-        _column_values("interval_minutes"),
-        _constant(MAX_INTERVAL_MINUTES),
+        AtMost(("interval_minutes",), float(MAX_INTERVAL_MINUTES)),
     ),
-    RowRule(
-        "source_recorded",
-        "facts",
-        ("source",),
-        "source",
-        _source_ok,
-        _column_values("source"),
-        _nothing,
-    ),
-    RowRule(
-        "adjustment_approved",
-        "facts",
-        ("manually_adjusted", "adjustment_ref"),
-        "adjustment_ref",
-        _adjustment_ok,
-        _column_values("adjustment_ref"),
-        _nothing,
+    _rule("source_recorded", "facts", TextPresent("source")),
+    _rule(
+        "adjustment_approved", "facts", ReferencedWhenFlagged("manually_adjusted", "adjustment_ref")
     ),
 )
 
