@@ -84,9 +84,15 @@ def test_group_figures_add_up_to_the_overall_ones(pairs: list[tuple[int, int]]) 
     groups = result.by_group
     assert groups["intervals"].sum() == result.overall.intervals
     assert groups["flagged_intervals"].sum() == result.overall.flagged_intervals
-    if result.overall.actual_total > 0:
-        abs_error = (groups["wape"].fillna(0) * groups["actual_total"]).sum()
-        assert abs_error / groups["actual_total"].sum() == pytest.approx(result.overall.wape)
+    for field in ("actual_total", "forecast_total", "mape_intervals", "zero_actual_intervals"):
+        assert groups[field].sum() == pytest.approx(getattr(result.overall, field))
+    for row in groups.itertuples(index=False):
+        a = actual.loc[actual["queue"] == row.queue, "offered"].to_numpy(dtype=float)
+        f = forecast.loc[forecast["queue"] == row.queue, "offered"].to_numpy(dtype=float)
+        if a.sum() > 0:
+            assert row.wape == pytest.approx(np.abs(f - a).sum() / a.sum())
+        else:
+            assert math.isnan(row.wape)
 
 
 @given(volumes)
