@@ -102,9 +102,10 @@ def _sweep_inverse(
         return
     order = np.argsort(steps, kind="stable")
     s_steps = steps[order]
-    s_step_ratio = 1.0 / traffic[order]
+    with np.errstate(over="ignore", invalid="ignore"):  # tiny traffic only ever takes 0 steps
+        s_step_ratio = 1.0 / traffic[order]
+        s_ratio = start[order] * s_step_ratio
     s_inv = 1.0 / blocking[order]
-    s_ratio = start[order] * s_step_ratio
     total = int(s_steps[-1])
     first = 0
     for step in range(1, total + 1):
@@ -221,8 +222,9 @@ def min_agents_erlang_c(
     start = _warmup_start(traffic, first)
     blocking = _start_value(traffic, start)
     # The division-free form while 1/B is safely finite, the B form for any remaining steps.
+    # (Below 1 Erlang the sweep is a step or two and 1/A may overflow: B form only.)
     middle = np.minimum(first, np.floor(traffic + 20.0 * np.sqrt(traffic)).astype(np.int64) + 1)
-    middle = np.maximum(middle, start)
+    middle = np.where(traffic >= 1.0, np.maximum(middle, start), start)
     _sweep_inverse(traffic, blocking, start, middle)
     _sweep(traffic, blocking, middle, first)
 
@@ -278,4 +280,6 @@ def min_agents_erlang_c(
         excess += 1.0
         decay *= per_agent
         b = tb / (n + tb)
+        if not np.all(np.isfinite(b)):  # pragma: no cover - would otherwise never terminate
+            raise FloatingPointError("Erlang B became non-finite during the staffing search")
     return result_n, result_b

@@ -218,7 +218,7 @@ def _asa(
     traffic: FloatArray, aht: FloatArray, agents: FloatArray, blocking: FloatArray
 ) -> FloatArray:
     wait, excess, overloaded, idle = _erlang_c_measures(traffic, aht, agents, blocking)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         asa = wait * aht / excess
     result: FloatArray = np.where(idle, 0.0, np.where(overloaded, np.inf, asa))
     return result
