@@ -1,4 +1,4 @@
-"""Erlang B, C and A: exactness against independent references, minimality, edge cases, properties."""
+"""Erlang B, C and A: exactness against independent references, minimality, edge cases."""
 
 from __future__ import annotations
 
@@ -349,13 +349,16 @@ def test_fifty_thousand_erlangs_give_finite_values_without_overflow() -> None:
     agents = np.array([50_001, 50_200, 49_000, 60_000])
     b = np.asarray(e.erlang_b(traffic, agents))
     c = np.asarray(e.erlang_c(traffic, agents))
-    assert np.all(np.isfinite(b)) and np.all((b >= 0) & (b <= 1))
-    assert np.all(np.isfinite(c)) and np.all((c >= 0) & (c <= 1))
+    assert np.all(np.isfinite(b))
+    assert np.all((b >= 0) & (b <= 1))
+    assert np.all(np.isfinite(c))
+    assert np.all((c >= 0) & (c <= 1))
     result = e.agents_for_service_level(
         traffic * 10, 180.0, interval_seconds=1800.0, target_service_level=0.8, target_seconds=20.0
     )
     n = np.asarray(result.agents)
-    assert np.all(n > traffic) and np.all(n < traffic + 500)
+    assert np.all(n > traffic)
+    assert np.all(n < traffic + 500)
 
 
 # ---------------------------------------------------------------- validation
@@ -469,7 +472,8 @@ def test_results_are_elementwise_invariant_to_order_and_partition(
 def test_scalars_in_give_scalars_out_and_arrays_keep_their_shape() -> None:
     assert isinstance(e.erlang_b(5.0, 7), float)
     grid = e.erlang_c(np.full((2, 3), 5.0), np.arange(6).reshape(2, 3) + 4)
-    assert isinstance(grid, np.ndarray) and grid.shape == (2, 3)
+    assert isinstance(grid, np.ndarray)
+    assert grid.shape == (2, 3)
     result = e.agents_for_service_level(
         np.full((2, 2), 100.0),
         180,
