@@ -18,7 +18,7 @@ def tests(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     profile = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
     env = {"HYPOTHESIS_PROFILE": profile}
-    session.run("pytest", "-m", "not browser", *session.posargs, env=env)
+    session.run("pytest", "-m", "not browser and not spark", *session.posargs, env=env)
 
 
 @nox.session(python=PYTHON)
@@ -52,8 +52,24 @@ def bench(session: nox.Session) -> None:
     """Benchmarks: print each figure an issue asks for, against its baseline, in the same run."""
     session.install("-e", ".[test]", "pyworkforce")
     for script in sorted(os.listdir("benchmarks")):
-        if script.startswith("bench_") and script.endswith(".py"):
+        # bench_spark.py needs pyspark and Java: `nox -s bench-spark`.
+        if script.startswith("bench_") and script.endswith(".py") and script != "bench_spark.py":
             session.run("python", f"benchmarks/{script}", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def spark(session: nox.Session) -> None:
+    """The Spark backend's tests on a local[2] session (pyspark from PyPI; needs Java 17+)."""
+    session.install("-e", ".[test,spark]")
+    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
+    session.run("pytest", "-m", "spark", *session.posargs, env={"HYPOTHESIS_PROFILE": profile})
+
+
+@nox.session(python=PYTHON, name="bench-spark")
+def bench_spark(session: nox.Session) -> None:
+    """50 million interval rows on local[2]: KPI roll-up and CRUCIAL check, against pandas."""
+    session.install("-e", ".[test,spark]")
+    session.run("python", "benchmarks/bench_spark.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

@@ -20,6 +20,7 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from ccmm._errors import InputDataError
+from ccmm._spark import is_spark_frame
 from ccmm._tables import TableSpec, load_table_spec, missing_columns
 from ccmm.crucial._rules import (
     CHECK_BY_ID,
@@ -843,18 +844,10 @@ def _interval_grid(table: _Table, out: _Collector) -> None:
     problems = []
     for k, (e, p) in enumerate(zip(earlier, later, strict=True)):
         prev_end = pd.Timestamp(int(end[bad[k]]), tz="UTC").tz_convert(start.dt.tz)
-        this_start = start.iloc[p]
-        if gap[bad[k]]:
-            missing = (int(s[bad[k] + 1]) - int(end[bad[k]])) / 60e9
-            problems.append(
-                f"{fmt(missing)} minute(s) missing between {prev_end.isoformat()} and "
-                f"{this_start.isoformat()}"
-            )
-        else:
-            problems.append(
-                f"interval starting {this_start.isoformat()} overlaps the one starting "
-                f"{start.iloc[e].isoformat()} (ends {prev_end.isoformat()})"
-            )
+        missing = (int(s[bad[k] + 1]) - int(end[bad[k]])) / 60e9
+        problems.append(
+            grid_problem(bool(gap[bad[k]]), start.iloc[e], prev_end, start.iloc[p], missing)
+        )
     out.add(
         "interval_grid",
         "intervals",
@@ -862,6 +855,25 @@ def _interval_grid(table: _Table, out: _Collector) -> None:
         "interval_start",
         [fmt(start.iloc[p]) for p in later],
         [_fill("interval_grid", problem=t) for t in problems],
+    )
+
+
+def grid_problem(
+    gap: bool,
+    earlier_start: pd.Timestamp,
+    earlier_end: pd.Timestamp,
+    this_start: pd.Timestamp,
+    missing_minutes: float,
+) -> str:
+    """What is wrong between two consecutive intervals of a queue (any backend)."""
+    if gap:
+        return (
+            f"{fmt(missing_minutes)} minute(s) missing between {earlier_end.isoformat()} and "
+            f"{this_start.isoformat()}"
+        )
+    return (
+        f"interval starting {this_start.isoformat()} overlaps the one starting "
+        f"{earlier_start.isoformat()} (ends {earlier_end.isoformat()})"
     )
 
 
@@ -914,10 +926,26 @@ def check(
     12 months before it); ``tolerance`` is the relative difference allowed between a reported
     ratio and numerator / denominator (item 115.2).
 
+    Any table may also be a PySpark DataFrame (``pip install ccmm[spark]``; see
+    ``docs/spark.md``): the interval table is then checked in Spark and the report's
+    ``failures`` holds at most 1,000 examples per check and column, while every ``n_failures``
+    stays exact; the fact table, registry and analysis log are brought to the driver.
+
     Data problems are reported in the result, never raised. Raises :class:`InputDataError` only
     for input that cannot be checked at all: not a DataFrame, or required columns missing (every
     such problem of every table is listed at once).
     """
+    if any(is_spark_frame(t) for t in (facts, registry, intervals, analysis_log)):
+        from ccmm._spark.crucial import check as spark_check  # pyspark only from here on
+
+        return spark_check(
+            facts,
+            registry=registry,
+            intervals=intervals,
+            analysis_log=analysis_log,
+            as_of=as_of,
+            tolerance=tolerance,
+        )
     day = _as_date(as_of)
     if not (isinstance(tolerance, int | float) and 0 <= tolerance < 1):
         raise InputDataError(f"tolerance must be a number in [0, 1), got {tolerance!r}")

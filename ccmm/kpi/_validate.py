@@ -59,15 +59,22 @@ def _rows_problem(
         return None
     positions = np.flatnonzero(mask)
     shown = [int(p) for p in positions[:_SHOWN_ROWS]]
-    more = ", …" if positions.size > _SHOWN_ROWS else ""
+    return rows_problem(table, column, check, shown, int(positions.size), what)
+
+
+def rows_problem(
+    table: str, column: str, check: ProblemCheck, shown: list[int], count: int, what: str
+) -> RowProblem:
+    """The problem of ``count`` rows, of which ``shown`` are the first positions (any backend)."""
+    more = ", …" if count > len(shown) else ""
     return RowProblem(
         table=table,
         column=column,
         check=check,
         rows=tuple(shown),
-        row_count=int(positions.size),
+        row_count=count,
         message=(
-            f"{table} column {column!r}: {positions.size} row(s) {what} "
+            f"{table} column {column!r}: {count} row(s) {what} "
             f"(rows {', '.join(map(str, shown))}{more})"
         ),
     )

@@ -27,6 +27,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from ccmm._errors import InputDataError
+from ccmm._spark import is_spark_frame
 from ccmm._tables import TableSpec, load_table_spec
 from ccmm.kpi._frames import FREQS, Freq, as_pandas, period_index
 from ccmm.kpi._validate import (
@@ -272,9 +273,11 @@ def compute(
 ) -> pd.DataFrame:
     """KPIs of an interval table per group, every one a ratio of sums.
 
-    ``intervals`` is a pandas or polars DataFrame with the columns of the canonical interval
-    table; extra columns are ignored unless named in ``by``. The result is a pandas DataFrame in
-    both cases, with the same numbers. One row per group (sorted by ``period`` then ``by``):
+    ``intervals`` is a pandas, polars or PySpark DataFrame with the columns of the canonical
+    interval table; extra columns are ignored unless named in ``by``. The result is a pandas
+    DataFrame in every case, with the same numbers (Spark: only the group sums reach the driver;
+    periods are cut in the session time zone, see ``docs/spark.md``). One row per group
+    (sorted by ``period`` then ``by``):
 
     * ``period`` (only with ``freq``): start of the calendar day (``"D"``), ISO week starting
       Monday (``"W"``) or month (``"MS"``) in the timestamps' own time zone;
@@ -296,6 +299,16 @@ def compute(
     Raises :class:`InputDataError` naming every bad column and row (see
     :func:`validate_intervals`) and every bad option; never returns inf.
     """
+    if is_spark_frame(intervals):
+        from ccmm._spark import kpi as spark_kpi  # pyspark is imported only from here on
+
+        return spark_kpi.compute(
+            intervals,
+            by=by,
+            freq=freq,
+            service_level_definition=service_level_definition,
+            abandon_definition=abandon_definition,
+        )
     spec = load_table_spec("intervals")
     keep = [*spec.column_names, *by] if not isinstance(by, str) else None
     df = as_pandas(intervals, table="intervals", columns=keep)
@@ -358,6 +371,10 @@ def compute_agents(
     (``period``, the ``by`` columns, the summed seconds, then the KPIs), with the record in
     ``attrs["ccmm"]``. Raises :class:`InputDataError` naming every bad column and row.
     """
+    if is_spark_frame(agents):
+        from ccmm._spark import kpi as spark_kpi
+
+        return spark_kpi.compute_agents(agents, by=by, freq=freq)
     spec = load_table_spec("agents")
     keep = [*spec.column_names, *by] if not isinstance(by, str) else None
     df = as_pandas(agents, table="agents", columns=keep)

@@ -1,0 +1,20 @@
+"""Apache Spark backend (private): KPI roll-ups and CRUCIAL checks on PySpark DataFrames.
+
+:func:`ccmm.kpi.compute`, :func:`ccmm.kpi.compute_agents` and :func:`ccmm.crucial.check` hand a
+PySpark DataFrame to this package; nothing here imports pyspark until such a frame arrives, so
+``import ccmm`` never loads Spark. The rules come from the same table specs, KPI catalogue and
+row-rule predicates as the pandas and polars paths; only their evaluation is written in Spark SQL
+expressions. See ``docs/spark.md``.
+"""
+
+from __future__ import annotations
+
+
+def is_spark_frame(obj: object) -> bool:
+    """True for a PySpark SQL DataFrame (classic or Spark Connect), decided without importing
+    pyspark; a pandas-on-Spark frame is not one."""
+    cls = type(obj)
+    return cls.__module__.startswith("pyspark.sql") and cls.__name__ == "DataFrame"
+
+
+__all__ = ["is_spark_frame"]

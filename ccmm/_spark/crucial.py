@@ -1,0 +1,380 @@
+"""CRUCIAL checks with a Spark interval table: the same report as :func:`ccmm.crucial.check`.
+
+The interval table is the large one (years of half-hours for every queue), so it stays in Spark:
+its column checks (from ``tables/intervals.yaml``) and row rules (the predicates of
+:mod:`ccmm.crucial._rules`) become Spark SQL conditions counted in one aggregation pass, and the
+interval grid is a window over each queue and channel. For each failing check only a bounded
+sample of rows (the first by table key) reaches the driver; the counts are exact. The fact
+table, registry and analysis log hold monthly values and one row per metric; given as Spark
+frames they are collected and checked by the pandas engine itself, so those checks cannot drift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from ccmm._errors import InputDataError
+from ccmm._spark import is_spark_frame
+from ccmm._spark._frames import (
+    from_cells,
+    functions,
+    is_floating,
+    is_numeric,
+    kind_ok,
+    selectable,
+    session_time_zone,
+    to_pandas,
+    type_name,
+    window,
+)
+from ccmm._tables import TableSpec, load_table_spec, missing_columns
+from ccmm.crucial import _check as engine
+from ccmm.crucial._rules import (
+    AtMost,
+    Predicate,
+    ReferencedWhenFlagged,
+    RowRule,
+    TextPresent,
+    row_rules,
+)
+from ccmm.crucial.report import CrucialReport
+from ccmm.crucial.schemas import EXPECTED_KIND
+
+#: Failure cases kept per check and column; ``n_failures`` counts them all.
+FAILURE_SAMPLE = 1000
+
+
+class _Finding:
+    """One counted condition: a check on a column, the Spark condition of a failing row, the
+    cells shown for it, and how its message is filled."""
+
+    def __init__(
+        self, check: str, column: str, condition: Any, value: Any, expected: Any, fixed: str
+    ) -> None:
+        self.check = check
+        self.column = column
+        self.condition = condition
+        self.value = value
+        self.expected = expected
+        self.fixed = fixed  # the expected text when it does not vary per row
+
+
+def _text_missing(frame: Any, name: str) -> Any:
+    F = functions()
+    col = frame[name].cast("string")
+    # Python's str.strip() removes Unicode whitespace; (?U) gives Java's \s the same reach.
+    return col.isNull() | (F.regexp_replace(col, r"(?U)\s", "") == "")
+
+
+def _failing(frame: Any, predicate: Predicate) -> Any:
+    """The Spark condition under which a row breaks ``predicate`` (null never fails AtMost)."""
+    F = functions()
+    if isinstance(predicate, AtMost):
+        left = _sum(frame, predicate.left)
+        right = _number(frame, predicate.right)
+        cond = F.coalesce(left > right, F.lit(False))
+        return cond & ~F.isnan(left) & ~F.isnan(right)
+    if isinstance(predicate, TextPresent):
+        return _text_missing(frame, predicate.column)
+    assert isinstance(predicate, ReferencedWhenFlagged)
+    flag = predicate.flag
+    if type_name(frame, flag) != "boolean":
+        return F.lit(False)  # only a boolean true counts as set, as in pandas
+    return F.coalesce(frame[flag], F.lit(False)) & _text_missing(frame, predicate.reference)
+
+
+def _number(frame: Any, column: str | float) -> Any:
+    F = functions()
+    if isinstance(column, str):
+        return frame[column].cast("double")
+    return F.lit(float(column))
+
+
+def _sum(frame: Any, columns: tuple[str, ...]) -> Any:
+    total = _number(frame, columns[0])
+    for name in columns[1:]:
+        total = total + _number(frame, name)
+    return total
+
+
+def _rule_finding(frame: Any, rule: RowRule) -> _Finding:
+    F = functions()
+    predicate = rule.predicate
+    value: Any = frame[rule.column]
+    expected: Any = F.lit("")
+    if isinstance(predicate, AtMost):
+        if isinstance(predicate.right, str) or len(predicate.left) > 1:
+            value = _sum(frame, predicate.left)
+        expected = _number(frame, predicate.right)
+    return _Finding(rule.check, rule.column, _failing(frame, predicate), value, expected, "")
+
+
+def _column_findings(frame: Any, spec: TableSpec, out: engine._Collector) -> list[_Finding]:
+    """Spark conditions for the column checks pandera runs on pandas (same ids, same rules)."""
+    F = functions()
+    findings: list[_Finding] = []
+    for column in spec.columns:
+        name = column.name
+        if name not in frame.columns:
+            continue
+        spark_type = type_name(frame, name)
+        col = frame[name]
+        if not kind_ok(column.kind, spark_type):
+            out.add(
+                "column_type",
+                spec.name,
+                [""],
+                name,
+                [spark_type],
+                [
+                    engine._fill(
+                        "column_type",
+                        column=name,
+                        value=spark_type,
+                        expected=EXPECTED_KIND[column.kind],
+                    )
+                ],
+            )
+        floating = is_floating(spark_type)
+        if not column.nullable:
+            missing = col.isNull() | F.isnan(col) if floating else col.isNull()
+            findings.append(_Finding("column_not_null", name, missing, col, F.lit(""), ""))
+        if not is_numeric(spark_type):
+            continue
+        if column.kind in ("int", "float") and floating:
+            infinite = col.isin(float("inf"), float("-inf"))
+            findings.append(_Finding("column_finite", name, infinite, col, F.lit(""), ""))
+        if column.minimum is not None:
+            below = F.coalesce(col < F.lit(column.minimum), F.lit(False))
+            findings.append(
+                _Finding("column_minimum", name, below, col, F.lit(""), engine.fmt(column.minimum))
+            )
+        if column.maximum is not None:
+            above = F.coalesce(col > F.lit(column.maximum), F.lit(False))
+            if floating:
+                above = above & ~F.isnan(col)  # NaN is missing, not large
+            findings.append(
+                _Finding("column_maximum", name, above, col, F.lit(""), engine.fmt(column.maximum))
+            )
+    for column in spec.columns:
+        if column.allowed is None or column.name not in frame.columns:
+            continue
+        text = frame[column.name].cast("string")
+        outside = text.isNotNull() & ~text.isin(list(column.allowed))
+        findings.append(
+            _Finding(
+                "column_allowed",
+                column.name,
+                outside,
+                frame[column.name],
+                F.lit(""),
+                ", ".join(column.allowed),
+            )
+        )
+    return findings
+
+
+def _key_names(frame: Any, spec: TableSpec) -> list[str]:
+    return [c for c in spec.key if c in frame.columns]
+
+
+def _row_key(keys: list[str], cells: list[Any]) -> str:
+    return ", ".join(f"{k}={engine.fmt(v)}" for k, v in zip(keys, cells, strict=True))
+
+
+def _sampled(frame: Any, keys: list[str], rows: list[Any], first: int) -> list[list[Any]]:
+    """Columns ``0..first-1`` of the collected rows, converted as the pandas path sees them."""
+    tz = session_time_zone(frame)
+    out: list[list[Any]] = []
+    for i, name in enumerate(keys[:first]):
+        out.append(list(from_cells([r[i] for r in rows], type_name(frame, name), tz)))
+    return out
+
+
+def _table_checks(frame: Any, spec: TableSpec, out: engine._Collector) -> int:
+    """Column checks and row rules of one Spark table; returns its row count."""
+    F = functions()
+    rules = row_rules(spec.name)
+    applicable: list[RowRule] = []
+    for rule in rules:
+        absent = [c for c in rule.columns if c not in frame.columns]
+        if absent:
+            out.skip(rule.check, f"{spec.name} has no column {', '.join(absent)}")
+        else:
+            applicable.append(rule)
+    n_rows = int(frame.count())
+    for check in ("column_type", "column_not_null", "column_finite"):
+        out.run(check, n_rows)
+    for check, has in (
+        ("column_minimum", any(c.minimum is not None for c in spec.columns)),
+        ("column_maximum", any(c.maximum is not None for c in spec.columns)),
+        ("column_allowed", any(c.allowed is not None for c in spec.columns)),
+    ):
+        if has:
+            out.run(check, n_rows)
+    findings = _column_findings(frame, spec, out)
+    for rule in applicable:
+        out.run(rule.check, n_rows)
+        findings.append(_rule_finding(frame, rule))
+    if not findings or n_rows == 0:
+        return n_rows
+    counted = frame.agg(
+        *(F.count(F.when(f.condition, True)).alias(f"_{i}") for i, f in enumerate(findings))
+    ).first()
+    keys = _key_names(frame, spec)
+    for i, finding in enumerate(findings):
+        count = int(counted[f"_{i}"])
+        if count == 0:
+            continue
+        shown = (
+            frame.where(finding.condition)
+            .select(
+                *(selectable(frame, k) for k in keys),
+                finding.value.alias("_value"),
+                finding.expected.alias("_expected"),
+            )
+            .orderBy(*keys)
+            .limit(FAILURE_SAMPLE)
+            .collect()
+        )
+        key_cells = _sampled(frame, keys, shown, len(keys))
+        # Values are numbers or text (a missing instant is None), so they print as in pandas.
+        values = [engine.fmt(r[len(keys)]) for r in shown]
+        expected = [engine.fmt(r[len(keys) + 1]) for r in shown]
+        texts = [
+            engine._fill(
+                finding.check,
+                column=finding.column,
+                value=v,
+                expected=finding.fixed or e,
+            )
+            for v, e in zip(values, expected, strict=True)
+        ]
+        row_keys = [_row_key(keys, list(cells)) for cells in zip(*key_cells, strict=True)]
+        if not keys:
+            row_keys = [""] * len(shown)
+        out.add(finding.check, spec.name, row_keys, finding.column, values, texts)
+        out.failed[finding.check] += count - len(shown)
+    return n_rows
+
+
+def _grid(frame: Any, out: engine._Collector, n_rows: int) -> None:
+    """Item 112.1: consecutive intervals of each queue and channel neither gap nor overlap."""
+    if type_name(frame, "interval_start") != "timestamp":
+        out.skip("interval_grid", "interval_start is not time-zone aware")
+        return
+    F = functions()
+    out.run("interval_grid", n_rows)
+    minutes = frame["interval_minutes"].cast("double")
+    valid = frame["interval_start"].isNotNull() & minutes.isNotNull() & ~F.isnan(minutes)
+    runs = frame.where(valid).select(
+        frame["queue"].alias("queue"),
+        frame["channel"].alias("channel"),
+        F.unix_micros(frame["interval_start"]).alias("_s"),
+        minutes.alias("_min"),
+    )
+    # Compared in UTC (instants): a daylight-saving change moves clocks, not the intervals.
+    order = window().partitionBy("queue", "channel").orderBy("_s", "_min")
+    runs = runs.select(
+        "queue",
+        "channel",
+        "_s",
+        F.lag("_s").over(order).alias("_ps"),
+        (F.lag("_s").over(order) + (F.lag("_min").over(order) * 60e6).cast("long")).alias("_pe"),
+    )
+    bad = runs.where(F.col("_ps").isNotNull() & (F.col("_s") != F.col("_pe"))).persist()
+    try:
+        count = int(bad.count())
+        if count == 0:
+            return
+        shown = bad.orderBy("queue", "channel", "_s").limit(FAILURE_SAMPLE).collect()
+    finally:
+        bad.unpersist()
+    tz = session_time_zone(frame)
+
+    def instant(micros: int) -> pd.Timestamp:
+        return pd.Timestamp(int(micros), unit="us", tz="UTC").tz_convert(tz)
+
+    keys, values, texts = [], [], []
+    for r in shown:
+        start, prev_start, prev_end = instant(r["_s"]), instant(r["_ps"]), instant(r["_pe"])
+        missing = (int(r["_s"]) - int(r["_pe"])) / 60e6
+        text = engine.grid_problem(r["_s"] > r["_pe"], prev_start, prev_end, start, missing)
+        keys.append(
+            f"interval_start={engine.fmt(start)}, queue={engine.fmt(r['queue'])}, "
+            f"channel={engine.fmt(r['channel'])}"
+        )
+        values.append(engine.fmt(start))
+        texts.append(engine._fill("interval_grid", problem=text))
+    out.add("interval_grid", "intervals", keys, "interval_start", values, texts)
+    out.failed["interval_grid"] += count - len(shown)
+
+
+def check(
+    facts: object,
+    *,
+    registry: object,
+    intervals: object | None,
+    analysis_log: object | None,
+    as_of: dt.date | str,
+    tolerance: float,
+) -> CrucialReport:
+    """:func:`ccmm.crucial.check` when any table is a Spark DataFrame."""
+    day = engine._as_date(as_of)
+    if not (isinstance(tolerance, int | float) and 0 <= tolerance < 1):
+        raise InputDataError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    given = {
+        "facts": facts,
+        "registry": registry,
+        "intervals": intervals,
+        "analysis_log": analysis_log,
+    }
+    problems: list[str] = []
+    tables: dict[str, engine._Table] = {}
+    spark_intervals: Any = None
+    for name, obj in given.items():
+        if obj is None:
+            continue
+        try:
+            if name == "intervals" and is_spark_frame(obj):
+                spec = load_table_spec(name)
+                absent = missing_columns(list(obj.columns), spec)  # type: ignore[attr-defined]
+                if absent:
+                    raise InputDataError(
+                        f"{name} table is missing required column(s) {', '.join(map(repr, absent))}"
+                    )
+                spark_intervals = obj
+            else:
+                tables[name] = engine._load(name, to_pandas(obj) if is_spark_frame(obj) else obj)
+        except InputDataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputDataError("the tables cannot be checked", problems=problems)
+
+    out = engine._Collector()
+    for name in ("registry", "facts", "intervals", "analysis_log"):
+        if name in tables:
+            engine._schema_failures(tables[name], out)
+            for rule in row_rules(name):
+                engine._apply_row_rule(rule, tables[name], out)
+    if spark_intervals is not None:
+        n_rows = _table_checks(spark_intervals, load_table_spec("intervals"), out)
+        _grid(spark_intervals, out, n_rows)
+    elif "intervals" in tables:
+        engine._interval_grid(tables["intervals"], out)
+    else:
+        for rule in row_rules("intervals"):
+            out.skip(rule.check, "no interval table given")
+        out.skip("interval_grid", "no interval table given")
+
+    reg = engine._registry(tables["registry"])
+    engine._registry_checks(reg, out, day)
+    gaps = engine._fact_checks(tables["facts"], reg, tables.get("analysis_log"), out, tolerance)
+    adjusted = engine._adjusted_rows(tables["facts"])
+    return engine._assemble(out, day, float(tolerance), adjusted, gaps)
+
+
+__all__ = ["FAILURE_SAMPLE", "check"]

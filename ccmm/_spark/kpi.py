@@ -1,0 +1,373 @@
+"""KPI roll-ups on Spark: the same validation and ratios of sums as :mod:`ccmm.kpi.compute`.
+
+Validation is one aggregation pass that counts every problem of every column (the checks come
+from ``tables/<name>.yaml`` and ``kpi/row_checks.yaml``, as in pandas); only when something is
+wrong are the first offending row positions looked up. The roll-up is one ``groupBy().agg()``
+of sums (plus the smallest and largest threshold per group); only the per-group sums reach the
+driver, where the ratios are taken by the very code the pandas path uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ccmm._spark._frames import (
+    functions,
+    is_floating,
+    is_integral,
+    is_numeric,
+    session_time_zone,
+    type_name,
+)
+from ccmm._tables import TableSpec, load_table_spec
+from ccmm.kpi._frames import Freq
+from ccmm.kpi._validate import (
+    _SHOWN_ROWS,
+    ProblemCheck,
+    RowProblem,
+    _row_checks,
+    raise_if_problems,
+    rows_problem,
+)
+from ccmm.kpi.compute import (
+    _HANDLING_PARTS,
+    PERIOD_COLUMN,
+    AbandonDefinition,
+    KpiComputation,
+    ServiceLevelDefinition,
+    _agent_kpis,
+    _check_options,
+    _evaluate,
+    _finish,
+    _interval_kpis,
+    _sum_columns,
+)
+
+#: Spark's date_trunc unit for each calendar period; weeks start on Monday, as in pandas.
+_TRUNC_UNIT = {"D": "day", "W": "week", "MS": "month"}
+#: Bits of monotonically_increasing_id() that count rows within a partition.
+_ROW_BITS = 33
+
+
+def _whole_table(
+    table: str, column: str, check: ProblemCheck, rows: int, message: str
+) -> RowProblem:
+    return RowProblem(
+        table=table,
+        column=column,
+        check=check,
+        rows=tuple(range(min(rows, _SHOWN_ROWS))),
+        row_count=rows,
+        message=message,
+    )
+
+
+def _greater(frame: Any, left: str, right: str) -> Any:
+    """``left > right`` where both are numbers; NaN (largest in Spark) and null never fail."""
+    F = functions()
+    a, b = frame[left], frame[right]
+    cond = F.coalesce(a > b, F.lit(False))
+    for name, col in ((left, a), (right, b)):
+        if is_floating(type_name(frame, name)):
+            cond = cond & ~F.isnan(col)
+    return cond
+
+
+def validate_table(frame: Any, spec: TableSpec) -> list[RowProblem]:
+    """Every problem of a Spark ``frame`` against ``spec``, worded as the pandas validation.
+
+    Row positions are 0-based in the frame's partition order (the order ``collect()`` lists).
+    """
+    F = functions()
+    present = list(frame.columns)
+    problems: list[RowProblem | tuple[str, ProblemCheck, str]] = []
+    conditions: list[Any] = []
+    whole: list[tuple[str, ProblemCheck, str]] = []
+    unusable: set[str] = set()
+    for column in spec.columns:
+        name = column.name
+        if name not in present:
+            if column.required:
+                problems.append(
+                    RowProblem(
+                        table=spec.name,
+                        column=name,
+                        check="missing_column",
+                        rows=(),
+                        row_count=0,
+                        message=(
+                            f"{spec.name} table is missing required column {name!r} "
+                            f"({column.description.en}); got columns "
+                            f"{', '.join(map(repr, present)) or '(none)'}"
+                        ),
+                    )
+                )
+            continue
+        found: list[tuple[ProblemCheck, str, Any]] = []
+        kind, spark_type, col = column.kind, type_name(frame, name), frame[name]
+        if kind == "datetime_tz":
+            if spark_type == "timestamp_ntz":
+                whole.append(
+                    (
+                        name,
+                        "naive_timestamp",
+                        f"{spec.name} column {name!r} must hold time-zone-aware timestamps, got "
+                        f"naive {spark_type} (cast it to TIMESTAMP, an instant)",
+                    )
+                )
+                unusable.add(name)
+            elif spark_type != "timestamp":
+                whole.append(_dtype(spec.name, name, "time-zone-aware timestamps", spark_type))
+                unusable.add(name)
+            elif not column.nullable:
+                found.append(("null", "are empty", col.isNull()))
+        elif kind in ("int", "float"):
+            if not is_numeric(spark_type):
+                whole.append(_dtype(spec.name, name, "numbers", spark_type))
+                unusable.add(name)
+            else:
+                floating = is_floating(spark_type)
+                missing = col.isNull() | F.isnan(col) if floating else col.isNull()
+                if not column.nullable:
+                    found.append(("null", "are empty (NaN/null)", missing))
+                if column.minimum is not None:
+                    below = F.coalesce(col < F.lit(column.minimum), F.lit(False))
+                    found.append(
+                        ("below_minimum", f"are below the minimum {column.minimum:g}", below)
+                    )
+                if kind == "int" and not is_integral(spark_type):
+                    infinite = col.isin(float("inf"), float("-inf"))
+                    fractional = F.coalesce(~missing & ~infinite & (col % 1 != 0), F.lit(False))
+                    found.append(("not_whole", "are not whole numbers", fractional))
+        elif not column.nullable:
+            found.append(("null", "are empty", col.isNull()))
+        for check, what, cond in found:
+            problems.append((name, check, what))
+            conditions.append(cond)
+    for rule in _row_checks().get(spec.name, ()):
+        if rule.column not in present or rule.at_most not in present:
+            continue
+        if rule.column in unusable or rule.at_most in unusable:
+            continue
+        problems.append((rule.column, "exceeds", f"are greater than {rule.at_most!r}"))
+        conditions.append(_greater(frame, rule.column, rule.at_most))
+
+    counted = frame.agg(
+        F.count(F.lit(1)).alias("_rows"),
+        *(F.count(F.when(c, True)).alias(f"_{i}") for i, c in enumerate(conditions)),
+    ).first()
+    n_rows = int(counted["_rows"])
+    counts = [int(counted[f"_{i}"]) for i in range(len(conditions))]
+    failing = [i for i, c in enumerate(counts) if c]
+    shown = _first_positions(frame, [conditions[i] for i in failing])
+    first = dict(zip(failing, shown, strict=True))
+    out: list[RowProblem] = []
+    index = 0
+    for entry in problems:
+        if isinstance(entry, RowProblem):
+            out.append(entry)
+            continue
+        name, check, what = entry
+        if counts[index]:
+            out.append(rows_problem(spec.name, name, check, first[index], counts[index], what))
+        index += 1
+    for name, check, message in whole:
+        out.append(_whole_table(spec.name, name, check, n_rows, message))
+    order = {c.name: i for i, c in enumerate(spec.columns)}
+    # In column order as pandas reports them; row relations after the columns.
+    return sorted(out, key=lambda p: (p.check == "exceeds", order.get(p.column, len(order))))
+
+
+def _dtype(
+    table: str, column: str, expected: str, spark_type: str
+) -> tuple[str, ProblemCheck, str]:
+    return (
+        column,
+        "dtype",
+        f"{table} column {column!r} must hold {expected}, got dtype {spark_type}",
+    )
+
+
+def _first_positions(frame: Any, conditions: list[Any]) -> list[list[int]]:
+    """The first 20 row positions where each condition holds (only asked when some fail).
+
+    A row's position is the number of rows in earlier partitions plus its place in its own
+    partition, both read from ``monotonically_increasing_id()``; nothing is collected but the
+    partition sizes and the shown rows.
+    """
+    if not conditions:
+        return []
+    F = functions()
+    ids = frame.select(
+        F.spark_partition_id().alias("_p"),
+        F.monotonically_increasing_id().alias("_m"),
+        *(c.alias(f"_{i}") for i, c in enumerate(conditions)),
+    )
+    sizes = sorted(
+        (int(r["_p"]), int(r["_n"]))
+        for r in ids.groupBy("_p").agg(F.count(F.lit(1)).alias("_n")).collect()
+    )
+    offset: dict[int, int] = {}
+    total = 0
+    for part, size in sizes:
+        offset[part] = total
+        total += size
+    mask = (1 << _ROW_BITS) - 1
+    shown: list[list[int]] = []
+    for i in range(len(conditions)):
+        rows = ids.where(F.col(f"_{i}")).orderBy("_m").limit(_SHOWN_ROWS).collect()
+        shown.append([offset[int(r["_p"])] + (int(r["_m"]) & mask) for r in rows])
+    return shown
+
+
+def _rollup(
+    frame: Any,
+    *,
+    sum_columns: Sequence[str],
+    by: Sequence[str],
+    freq: Freq | None,
+    with_threshold: bool,
+) -> tuple[pd.DataFrame, npt.NDArray[np.bool_] | None, int]:
+    """Per-group sums (laid out as :func:`ccmm.kpi.compute._rollup`'s), mixed flags, row count."""
+    F = functions()
+    keys: list[Any] = [frame[name].alias(name) for name in by]
+    if freq is not None:
+        start = frame["interval_start"]
+        period = F.to_date(F.date_trunc(_TRUNC_UNIT[freq], start)).alias(PERIOD_COLUMN)
+        keys.insert(0, period)
+    aggregates = [F.sum(frame[c]).alias(c) for c in sum_columns]
+    if with_threshold:
+        aggregates += [
+            F.min(frame["threshold_seconds"]).alias("_low"),
+            F.max(frame["threshold_seconds"]).alias("_high"),
+        ]
+    aggregates.append(F.count(F.lit(1)).alias("_rows"))
+    grouped = frame.groupBy(*keys).agg(*aggregates) if keys else frame.agg(*aggregates)
+    rows = [r for r in grouped.collect() if r["_rows"]]  # no rows, no group
+    key_names = ([PERIOD_COLUMN] if freq is not None else []) + list(by)
+    data: dict[str, Any] = {name: [r[name] for r in rows] for name in key_names}
+    for c in sum_columns:
+        values = [r[c] for r in rows]
+        integral = all(isinstance(v, int) for v in values)
+        data[c] = np.array(values, dtype=np.int64 if integral else np.float64)
+    if with_threshold:
+        data["_low"] = np.array([r["_low"] for r in rows], dtype=np.float64)
+        data["_high"] = np.array([r["_high"] for r in rows], dtype=np.float64)
+    sums = pd.DataFrame(data, columns=list(data))
+    if key_names:
+        # As pandas' groupby(sort=True, dropna=False): ascending, a missing key last.
+        sums = sums.sort_values(key_names, na_position="last", kind="stable")
+        sums = sums.reset_index(drop=True)
+    if freq is not None:
+        naive = pd.DatetimeIndex(pd.to_datetime(sums[PERIOD_COLUMN])).as_unit("s")
+        starts = naive.tz_localize(
+            session_time_zone(frame),
+            ambiguous=np.ones(len(naive), dtype=bool),
+            nonexistent="shift_forward",
+        )
+        sums[PERIOD_COLUMN] = starts.as_unit("ns")
+    input_rows = int(sum(int(r["_rows"]) for r in rows))
+    if not with_threshold:
+        return sums, None, input_rows
+    low = sums.pop("_low").to_numpy()
+    high = sums.pop("_high").to_numpy()
+    mixed = np.asarray(low != high, dtype=bool)
+    sums.insert(len(by) + (freq is not None), "threshold_seconds", np.where(mixed, np.nan, low))
+    return sums, mixed, input_rows
+
+
+def _keep(frame: Any, spec: TableSpec, by: Sequence[str]) -> Any:
+    wanted = [*spec.column_names, *by] if not isinstance(by, str) else spec.column_names
+    return frame.select(*(c for c in dict.fromkeys(wanted) if c in set(frame.columns)))
+
+
+def compute(
+    intervals: Any,
+    *,
+    by: Sequence[str],
+    freq: Freq | None,
+    service_level_definition: ServiceLevelDefinition,
+    abandon_definition: AbandonDefinition,
+) -> pd.DataFrame:
+    """:func:`ccmm.kpi.compute` for a Spark interval table; same result, same errors."""
+    spec = load_table_spec("intervals")
+    df = _keep(intervals, spec, by)
+    _check_options(by, freq, list(df.columns), "intervals")
+    problems = validate_table(df, spec)
+    needs_short = (
+        service_level_definition == "offered_less_short_abandons"
+        or abandon_definition == "excluding_short"
+    )
+    if needs_short and "abandoned_short" not in df.columns:
+        problems.append(
+            RowProblem(
+                table="intervals",
+                column="abandoned_short",
+                check="missing_column",
+                rows=(),
+                row_count=0,
+                message=(
+                    f"intervals table needs column 'abandoned_short' for service_level_definition="
+                    f"{service_level_definition!r}, abandon_definition={abandon_definition!r}"
+                ),
+            )
+        )
+    raise_if_problems(problems, table="intervals")
+    kpis = _interval_kpis(service_level_definition, abandon_definition)
+    present = set(df.columns)
+    has_handling = "handling_seconds" in present
+    sum_columns = _sum_columns(spec, present)
+    sums, mixed, input_rows = _rollup(
+        df, sum_columns=sum_columns, by=by, freq=freq, with_threshold=True
+    )
+    if not has_handling:
+        position = list(sums.columns).index("available_seconds") + 1
+        sums.insert(position, "handling_seconds", _evaluate(sums, _HANDLING_PARTS))
+    record = KpiComputation(
+        table="intervals",
+        by=tuple(by),
+        freq=freq,
+        period_column=PERIOD_COLUMN if freq is not None else None,
+        service_level_definition=service_level_definition,
+        abandon_definition=abandon_definition,
+        sum_columns=tuple(_sum_columns(spec, present, also=["handling_seconds"])),
+        handling_seconds_from="column" if has_handling else _HANDLING_PARTS,
+        kpis=kpis,
+        input_rows=input_rows,
+        undefined=(),
+    )
+    return _finish(sums, mixed, record)
+
+
+def compute_agents(agents: Any, *, by: Sequence[str], freq: Freq | None) -> pd.DataFrame:
+    """:func:`ccmm.kpi.compute_agents` for a Spark agent table; same result, same errors."""
+    spec = load_table_spec("agents")
+    df = _keep(agents, spec, by)
+    _check_options(by, freq, list(df.columns), "agents")
+    raise_if_problems(validate_table(df, spec), table="agents")
+    sum_columns = _sum_columns(spec, set(df.columns))
+    sums, _, input_rows = _rollup(
+        df, sum_columns=sum_columns, by=by, freq=freq, with_threshold=False
+    )
+    record = KpiComputation(
+        table="agents",
+        by=tuple(by),
+        freq=freq,
+        period_column=PERIOD_COLUMN if freq is not None else None,
+        service_level_definition=None,
+        abandon_definition=None,
+        sum_columns=tuple(sum_columns),
+        handling_seconds_from="column",
+        kpis=_agent_kpis(),
+        input_rows=input_rows,
+        undefined=(),
+    )
+    return _finish(sums, None, record)
+
+
+__all__: list[str] = []
