@@ -98,9 +98,13 @@ def trusted(cls: type[_M], **fields: Any) -> _M:
     ``model_construct`` spends most of its time on alias handling we do not use. Every field
     must be given or have a plain (immutable) default.
     """
-    defaults = _plain_defaults(cls)
-    # Keep the declared field order so that dumps of trusted and validated models are identical.
-    values = {name: fields[name] if name in fields else defaults[name] for name in _names(cls)}
+    names = _names(cls)
+    if tuple(fields) == names:  # every field given, in declared order: use as it is
+        values = fields
+    else:
+        # Keep the declared field order so that dumps of trusted and validated models match.
+        defaults = _plain_defaults(cls)
+        values = {name: fields[name] if name in fields else defaults[name] for name in names}
     obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", values)
     object.__setattr__(obj, "__pydantic_fields_set__", set(fields))

@@ -341,27 +341,22 @@ def evaluate(
     missing = _check_items(assessment, std, allow_missing)
     top = std.max_rating
     scores = assessment.scores
-    domain_ids = [d.id for d in std.domains]
-    section_ids = [s.id for s in std.sections]
-    d_pos = {d: k for k, d in enumerate(domain_ids)}
-    s_pos = {s: k for k, s in enumerate(section_ids)}
-    n_d = len(domain_ids)
+    n_d = len(std.domains)
     # Accumulators indexed by position: domains first, then sections (one pass, no dict churn).
-    size = [0] * (n_d + len(section_ids))
+    size = [0] * (n_d + len(std.sections))
     rated = size.copy()
     c_sum = size.copy()
     f_sum = size.copy()
     c_top = [0] * n_d
     f_top = [0] * n_d
     not_assessed = []
-    for item in std.items:
-        d = d_pos[item.domain]
-        sec = n_d + s_pos[item.section]
+    for item_id, d, sec in std.item_positions:
+        sec += n_d
         size[d] += 1
         size[sec] += 1
-        score = scores.get(item.id)
+        score = scores.get(item_id)
         if score is None:
-            not_assessed.append(item.id)
+            not_assessed.append(item_id)
             continue
         c, f = score.c_rate, score.f_rate
         rated[d] += 1
@@ -375,6 +370,7 @@ def evaluate(
         if f == top:
             f_top[d] += 1
     total = sum(c_sum[:n_d]) + sum(f_sum[:n_d])
+    d_pos = {d.id: k for k, d in enumerate(std.domains)}
     top_counts: dict[tuple[Rating, str], int] = {}
     for scope in std.scopes:
         top_counts[("c_rate", scope.id)] = sum(c_top[d_pos[d]] for d in scope.domains)

@@ -322,6 +322,17 @@ class Standard(_StandardModel):
         return {s.id: sum(per_domain.get(d, 0) for d in s.domains) for s in self.scopes}
 
     @cached_property
+    def item_positions(self) -> tuple[tuple[str, int, int], ...]:
+        """``(item id, domain position, section position)`` per item, in catalogue order.
+
+        Positions index ``domains`` and ``sections``; computed once so that hot loops (the
+        evaluator) index lists instead of looking names up.
+        """
+        d_pos = {d.id: k for k, d in enumerate(self.domains)}
+        s_pos = {s.id: k for k, s in enumerate(self.sections)}
+        return tuple((i.id, d_pos[i.domain], s_pos[i.section]) for i in self.items)
+
+    @cached_property
     def _scope_by_id(self) -> dict[str, Scope]:
         return {s.id: s for s in self.scopes}
 

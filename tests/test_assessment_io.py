@@ -143,17 +143,27 @@ def test_csv_ratings_off_the_scale_name_the_item(tmp_path: Path) -> None:
 
 def test_unknown_item_ids_are_listed(tmp_path: Path) -> None:
     path = _write(tmp_path, "a.csv", META + "item,c_rate,f_rate\n1,10,10\n999,5,5\n109,5,5\n")
-    with pytest.raises(ccmm.AssessmentError, match=r"2 item id\(s\) not in cc-cmm-oc 2017: '999', '109'"):
+    with pytest.raises(
+        ccmm.AssessmentError, match=r"2 item id\(s\) not in cc-cmm-oc 2017: '999', '109'"
+    ):
         ccmm.read_assessment(path)
 
 
 def test_duplicated_keys_in_json_and_yaml_are_refused(tmp_path: Path) -> None:
-    body = '"standard_id": "cc-cmm-oc", "edition": "2017", "organisation": "X", "assessed_on": "2026-01-01"'
+    body = (
+        '"standard_id": "cc-cmm-oc", "edition": "2017", "organisation": "X", '
+        '"assessed_on": "2026-01-01"'
+    )
     dup = '"scores": {"1": {"c_rate": 10, "f_rate": 10}, "1": {"c_rate": 0, "f_rate": 0}}'
     path = _write(tmp_path, "a.json", "{" + body + ", " + dup + "}")
     with pytest.raises(ccmm.AssessmentError, match="duplicated key '1'"):
         ccmm.read_assessment(path)
-    yml = _write(tmp_path, "a.yaml", "standard_id: cc-cmm-oc\nscores:\n  '1': {c_rate: 10, f_rate: 10}\n  '1': {c_rate: 0, f_rate: 0}\n")
+    yml = _write(
+        tmp_path,
+        "a.yaml",
+        "standard_id: cc-cmm-oc\nscores:\n"
+        "  '1': {c_rate: 10, f_rate: 10}\n  '1': {c_rate: 0, f_rate: 0}\n",
+    )
     with pytest.raises(ccmm.AssessmentError, match="duplicated key '1'"):
         ccmm.read_assessment(yml)
 
@@ -167,7 +177,7 @@ def test_unsafe_yaml_tags_are_refused(tmp_path: Path) -> None:
 def test_wrong_standard_or_edition_is_a_clear_error(tmp_path: Path) -> None:
     example = load_example_assessment()
     other = ccmm.Standard.model_validate({**STANDARD.model_dump(mode="json"), "edition": "2030"})
-    with pytest.raises(ccmm.StandardMismatchError, match="for cc-cmm-oc 2017.*cc-cmm-oc 2030"):
+    with pytest.raises(ccmm.StandardMismatchError, match=r"for cc-cmm-oc 2017.*cc-cmm-oc 2030"):
         ccmm.evaluate(example, other)
     data = example.model_dump(mode="json") | {"edition": "2099"}
     path = _write(tmp_path, "a.json", json.dumps(data))

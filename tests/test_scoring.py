@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from datetime import date
 
 import pandas as pd
 import pytest
@@ -57,7 +56,10 @@ def test_raising_any_rating_never_lowers_level_or_total(
     item, rating = data.draw(st.sampled_from(raisable))
     score = assessment.scores[item]
     raised = assessment.with_scores(
-        {**assessment.scores, item: score.model_copy(update={rating: NEXT_GRADE[getattr(score, rating)]})}
+        {
+            **assessment.scores,
+            item: score.model_copy(update={rating: NEXT_GRADE[getattr(score, rating)]}),
+        }
     )
     before, after = ccmm.evaluate(assessment), ccmm.evaluate(raised)
     assert after.total == before.total + 5
@@ -74,7 +76,9 @@ def test_levels_are_cumulative(assessment: ccmm.Assessment) -> None:
             break
         expected = n
     assert evaluation.level == expected
-    assert [lv.reached for lv in evaluation.levels] == [lv.level <= expected for lv in evaluation.levels]
+    assert [lv.reached for lv in evaluation.levels] == [
+        lv.level <= expected for lv in evaluation.levels
+    ]
 
 
 @given(assessments())
@@ -139,9 +143,7 @@ def test_exactly_at_every_threshold_passes_and_one_item_fewer_fails(level: int) 
         # Take one item of this rule's scope down from 10 to 5: the level must be lost.
         domains = STANDARD.scope(rule.scope or "").domains
         k = 0 if rule.rating == "c_rate" else 1
-        victim = next(
-            i for i in STANDARD.items if i.domain in domains and ratings[i.id][k] == 10
-        )
+        victim = next(i for i in STANDARD.items if i.domain in domains and ratings[i.id][k] == 10)
         fewer = dict(ratings)
         pair = list(fewer[victim.id])
         pair[k] = 5
@@ -186,7 +188,7 @@ def test_157_items_at_80_percent_need_126() -> None:
 
 def test_the_issue_example_explanation_reads_as_documented() -> None:
     ratings = {i: (10, 10 if n < 104 else 5) for n, i in enumerate(REQUIRED_IDS)}
-    ratings.update({i: (10, 10) for i in OPTIONAL_IDS})
+    ratings.update(dict.fromkeys(OPTIONAL_IDS, (10, 10)))
     evaluation = ccmm.evaluate(assessment_from(ratings, years=10))
     f_rule = next(r for r in evaluation.level_result(2).rules if r.rating == "f_rate")
     assert f_rule.explanation.en == (
@@ -221,7 +223,7 @@ def test_domain_5_may_be_left_out_and_is_reported() -> None:
 
 
 def test_unknown_operating_years_never_meet_the_rule() -> None:
-    ratings = {i: (10, 10) for i in STANDARD.item_ids}
+    ratings = dict.fromkeys(STANDARD.item_ids, (10, 10))
     unknown = ccmm.evaluate(assessment_from(ratings, years=None))
     assert unknown.level == 2
     years_rule = next(r for r in unknown.level_result(3).rules if r.kind == "operating_years")
