@@ -17,6 +17,7 @@ from ccmm._errors import (
     CCMMError,
     IncompleteAssessmentError,
     InputDataError,
+    MissingExtraError,
     StandardError,
     StandardMismatchError,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "LevelRule",
     "Margin",
     "MethodExecution",
+    "MissingExtraError",
     "Movement",
     "PartlyRatedItem",
     "Plan",

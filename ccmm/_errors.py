@@ -51,11 +51,16 @@ class InputDataError(CCMMError, ValueError):
     """
 
 
+class MissingExtraError(CCMMError, ImportError):
+    """An optional feature was used without its extra installed (the message names the extra)."""
+
+
 __all__ = [
     "AssessmentError",
     "CCMMError",
     "IncompleteAssessmentError",
     "InputDataError",
+    "MissingExtraError",
     "StandardError",
     "StandardMismatchError",
 ]

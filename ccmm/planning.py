@@ -21,7 +21,7 @@ The full semantics and the tie-breaking rules are documented in ``docs/planning.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from ccmm._errors import AssessmentError, InputDataError, StandardError, StandardMismatchError
 from ccmm._model import FrozenModel, trusted
@@ -132,6 +132,12 @@ class Plan(FrozenModel):
         from ccmm.report import fragment_html, section_for
 
         return fragment_html(section_for(self))
+
+    def plot(self, *, ax: Any = None, lang: Literal["en", "zh"] = "en") -> Any:
+        """A matplotlib chart of this result (needs the ``plot`` extra); returns the Axes."""
+        from ccmm._plot import plot_plan
+
+        return plot_plan(self, ax=ax, lang=lang)
 
 
 class RuleMargin(FrozenModel):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ccmm._errors import AssessmentError, IncompleteAssessmentError, StandardMismatchError
 from ccmm._model import FrozenModel, trusted
@@ -137,6 +137,12 @@ class Evaluation(FrozenModel):
         from ccmm.report import fragment_html, section_for
 
         return fragment_html(section_for(self))
+
+    def plot(self, *, ax: Any = None, lang: Literal["en", "zh"] = "en") -> Any:
+        """A matplotlib chart of this result (needs the ``plot`` extra); returns the Axes."""
+        from ccmm._plot import plot_evaluation
+
+        return plot_evaluation(self, ax=ax, lang=lang)
 
 
 # ---- exact arithmetic -----------------------------------------------------------------------

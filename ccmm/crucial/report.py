@@ -170,5 +170,11 @@ class CrucialReport:
 
         return fragment_html(section_for(self))
 
+    def plot(self, *, ax: Any = None, lang: Literal["en", "zh"] = "en") -> Any:
+        """A matplotlib chart of this result (needs the ``plot`` extra); returns the Axes."""
+        from ccmm._plot import plot_crucial
+
+        return plot_crucial(self, ax=ax, lang=lang)
+
 
 __all__ = ["FAILURE_COLUMNS", "CheckResult", "CrucialReport", "PrincipleResult", "Status"]

@@ -268,6 +268,12 @@ class AttainmentResult(BaseModel):
 
         return fragment_html(section_for(self))
 
+    def plot(self, *, ax: Any = None, lang: Literal["en", "zh"] = "en") -> Any:
+        """A matplotlib chart of this result (needs the ``plot`` extra); returns the Axes."""
+        from ccmm._plot import plot_attainment
+
+        return plot_attainment(self, ax=ax, lang=lang)
+
 
 # --------------------------------------------------------------------------------------------
 # Reading the inputs

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -353,6 +353,12 @@ class StaffingResult:
         from ccmm.report import fragment_html, section_for
 
         return fragment_html(section_for(self))
+
+    def plot(self, *, ax: Any = None, lang: Literal["en", "zh"] = "en") -> Any:
+        """A matplotlib chart of this result (needs the ``plot`` extra); returns the Axes."""
+        from ccmm._plot import plot_staffing
+
+        return plot_staffing(self, ax=ax, lang=lang)
 
 
 @dataclass(frozen=True)
