@@ -131,15 +131,32 @@ def _load_standard(spec: str | None) -> Standard | None:
 # ---- subcommands ----------------------------------------------------------------------------
 def _cmd_evaluate(args: argparse.Namespace, progress: Progress) -> _Outcome:
     from ccmm._io import read_assessment
+    from ccmm._text import Text
     from ccmm.examples import example_path
     from ccmm.report import EvaluationSection, Report
     from ccmm.scoring import evaluate
 
     standard = _load_standard(args.standard)
     path = args.file or example_path()
+    if args.evidence is not None and args.as_of is None:
+        raise InputDataError("--evidence needs --as-of DATE (the day the data is judged on)")
     with progress.step(f"evaluating {path}"):
         assessment = read_assessment(path, standard=standard)
         evaluation = evaluate(assessment, standard, allow_missing=args.allow_missing)
+    sections: list[object] = [EvaluationSection(evaluation, organisation=assessment.organisation)]
+    if args.evidence is not None:
+        from ccmm.evidence import merge, suggest_from_directory
+        from ccmm.report._evidence import evidence_section
+
+        with progress.step(f"checking the data in {args.evidence}"):
+            suggestions = suggest_from_directory(args.evidence, as_of=args.as_of)
+            merged = merge(assessment, suggestions, policy=args.policy)
+        sections.append(evidence_section(merged, suggestions))
+        if args.policy != "report":
+            # The gate applies to the assessment as the data leaves it.
+            assessment = merged.assessment
+            evaluation = evaluate(assessment, standard, allow_missing=True)
+            sections.append(EvaluationSection(evaluation, organisation=assessment.organisation))
     if args.min_level is not None and args.min_level > len(evaluation.levels):
         raise InputDataError(
             f"--min-level must be a level of {evaluation.standard_id} {evaluation.edition} "
@@ -148,13 +165,11 @@ def _cmd_evaluate(args: argparse.Namespace, progress: Progress) -> _Outcome:
     code = EXIT_OK
     if args.min_level is not None and evaluation.level < args.min_level:
         code = EXIT_FAILED
-    from ccmm._text import Text
-
     report = Report(
         title=Text(
             en=f"Evaluation of {assessment.organisation}", zh=f"{assessment.organisation}评估"
         ),
-        sections=(EvaluationSection(evaluation, organisation=assessment.organisation),),
+        sections=tuple(sections),  # type: ignore[arg-type]
         subtitle=(f"{path}",),
     )
     message = None
@@ -662,6 +677,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="assessment (.json, .yaml, .csv); default: the example")
     p.add_argument("--min-level", type=_non_negative_int, metavar="N", help="exit 1 below level N")
     p.add_argument("--allow-missing", action="store_true", help="count unrated items as 0")
+    p.add_argument(
+        "--evidence",
+        metavar="DIR",
+        help="directory of data tables (registry.csv, facts.csv, intervals.csv, "
+        "analysis_log.csv, survey.csv): show which ratings the data supports or contradicts",
+    )
+    p.add_argument("--as-of", metavar="DATE", help="with --evidence: the day the data is judged on")
+    p.add_argument(
+        "--policy",
+        choices=("report", "cap", "fill-missing"),
+        default="report",
+        help="with --evidence: report only (default), cap ratings the data contradicts, or fill "
+        "unrated items; with cap or fill-missing --min-level gates the merged assessment",
+    )
     _standard_option(p)
 
     p = add("plan", _cmd_plan, "The fewest rating steps from an assessment to a target level.")

@@ -133,7 +133,12 @@ def test_markdown_carries_the_same_rules_and_plan(demo: Report) -> None:
 def test_json_parses_and_holds_the_results(demo: Report) -> None:
     doc = json.loads(render_json(demo))
     kinds = [s["kind"] for s in doc["sections"]]
-    assert kinds == ["evaluation", "plan", "crucial", "crucial", "attainment", "staffing"]
+    assert kinds == [
+        "evaluation", "plan", "crucial", "crucial", "attainment", "table", "staffing",
+    ]  # fmt: skip
+    (evidence,) = [s for s in doc["sections"] if s["kind"] == "table"]
+    assert evidence["key"] == "evidence"
+    assert {row[1] for row in evidence["rows"]} >= {"supports", "contradicts"}
     ev = doc["sections"][0]["evaluation"]
     assert ev == json.loads(demo.sections[0].evaluation.model_dump_json())  # type: ignore[union-attr]
     crucial = {s["label"]: s["report"]["passed"] for s in doc["sections"] if s["kind"] == "crucial"}

@@ -222,10 +222,12 @@ def demo_report(*, lang_note: str | None = None) -> Report:
     from ccmm._io import read_assessment
     from ccmm.crucial import check
     from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
+    from ccmm.evidence import merge, suggest
     from ccmm.examples import example_path
     from ccmm.kpi.attainment import attainment
     from ccmm.kpi.erlang import staff_intervals
     from ccmm.planning import plan
+    from ccmm.report._evidence import evidence_section
     from ccmm.scoring import evaluate
 
     assessment = read_assessment(example_path())
@@ -256,6 +258,15 @@ def demo_report(*, lang_note: str | None = None) -> Report:
         clean.facts, registry=clean.registry, rule="cc-cmm-2017", as_of=as_of, entity=("team", "T1")
     )
     sections.append(AttainmentSection(verdict, attainment_series(clean.facts, verdict)))
+    dirty = tables["dirty"]
+    suggestions = suggest(
+        registry=dirty.registry,
+        facts=dirty.facts,
+        intervals=dirty.intervals,
+        analysis_log=dirty.analysis_log,
+        as_of=EXAMPLE_AS_OF,
+    )
+    sections.append(evidence_section(merge(assessment, suggestions, policy="report"), suggestions))
     by = ("queue", "channel")
     staffed = staff_intervals(
         interval_forecast(clean.intervals, by=by),
