@@ -35,16 +35,13 @@ from ccmm.kpi._validate import (
     rows_problem,
 )
 from ccmm.kpi.compute import (
-    _HANDLING_PARTS,
     PERIOD_COLUMN,
     AbandonDefinition,
-    KpiComputation,
     ServiceLevelDefinition,
-    _agent_kpis,
+    _agent_result,
     _check_options,
-    _evaluate,
-    _finish,
-    _interval_kpis,
+    _interval_result,
+    _short_abandons_problems,
     _sum_columns,
 )
 
@@ -299,49 +296,26 @@ def compute(
     df = _keep(intervals, spec, by)
     _check_options(by, freq, list(df.columns), "intervals")
     problems = validate_table(df, spec)
-    needs_short = (
-        service_level_definition == "offered_less_short_abandons"
-        or abandon_definition == "excluding_short"
+    problems.extend(
+        _short_abandons_problems(df.columns, service_level_definition, abandon_definition)
     )
-    if needs_short and "abandoned_short" not in df.columns:
-        problems.append(
-            RowProblem(
-                table="intervals",
-                column="abandoned_short",
-                check="missing_column",
-                rows=(),
-                row_count=0,
-                message=(
-                    f"intervals table needs column 'abandoned_short' for service_level_definition="
-                    f"{service_level_definition!r}, abandon_definition={abandon_definition!r}"
-                ),
-            )
-        )
     raise_if_problems(problems, table="intervals")
-    kpis = _interval_kpis(service_level_definition, abandon_definition)
     present = set(df.columns)
-    has_handling = "handling_seconds" in present
     sum_columns = _sum_columns(spec, present)
     sums, mixed, input_rows = _rollup(
         df, sum_columns=sum_columns, by=by, freq=freq, with_threshold=True
     )
-    if not has_handling:
-        position = list(sums.columns).index("available_seconds") + 1
-        sums.insert(position, "handling_seconds", _evaluate(sums, _HANDLING_PARTS))
-    record = KpiComputation(
-        table="intervals",
-        by=tuple(by),
+    return _interval_result(
+        sums,
+        mixed,
+        spec=spec,
+        present=present,
+        by=by,
         freq=freq,
-        period_column=PERIOD_COLUMN if freq is not None else None,
         service_level_definition=service_level_definition,
         abandon_definition=abandon_definition,
-        sum_columns=tuple(_sum_columns(spec, present, also=["handling_seconds"])),
-        handling_seconds_from="column" if has_handling else _HANDLING_PARTS,
-        kpis=kpis,
         input_rows=input_rows,
-        undefined=(),
     )
-    return _finish(sums, mixed, record)
 
 
 def compute_agents(agents: Any, *, by: Sequence[str], freq: Freq | None) -> pd.DataFrame:
@@ -354,20 +328,7 @@ def compute_agents(agents: Any, *, by: Sequence[str], freq: Freq | None) -> pd.D
     sums, _, input_rows = _rollup(
         df, sum_columns=sum_columns, by=by, freq=freq, with_threshold=False
     )
-    record = KpiComputation(
-        table="agents",
-        by=tuple(by),
-        freq=freq,
-        period_column=PERIOD_COLUMN if freq is not None else None,
-        service_level_definition=None,
-        abandon_definition=None,
-        sum_columns=tuple(sum_columns),
-        handling_seconds_from="column",
-        kpis=_agent_kpis(),
-        input_rows=input_rows,
-        undefined=(),
-    )
-    return _finish(sums, None, record)
+    return _agent_result(sums, sum_columns=sum_columns, by=by, freq=freq, input_rows=input_rows)
 
 
 __all__: list[str] = []

@@ -18,7 +18,7 @@ parts of the data and recomputes the ratios, which equals computing on all rows 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -263,6 +263,92 @@ def _sum_columns(spec: TableSpec, present: set[str], also: Sequence[str] = ()) -
     return additive
 
 
+def _short_abandons_problems(
+    columns: Iterable[str],
+    service_level_definition: ServiceLevelDefinition,
+    abandon_definition: AbandonDefinition,
+) -> list[RowProblem]:
+    """The missing ``abandoned_short`` column, when a chosen definition needs it."""
+    needs_short = (
+        service_level_definition == "offered_less_short_abandons"
+        or abandon_definition == "excluding_short"
+    )
+    if not needs_short or "abandoned_short" in set(columns):
+        return []
+    return [
+        RowProblem(
+            table="intervals",
+            column="abandoned_short",
+            check="missing_column",
+            rows=(),
+            row_count=0,
+            message=(
+                f"intervals table needs column 'abandoned_short' for service_level_definition="
+                f"{service_level_definition!r}, abandon_definition={abandon_definition!r}"
+            ),
+        )
+    ]
+
+
+def _interval_result(
+    sums: pd.DataFrame,
+    mixed_threshold: npt.NDArray[np.bool_] | None,
+    *,
+    spec: TableSpec,
+    present: set[str],
+    by: Sequence[str],
+    freq: Freq | None,
+    service_level_definition: ServiceLevelDefinition,
+    abandon_definition: AbandonDefinition,
+    input_rows: int,
+) -> pd.DataFrame:
+    """:func:`compute`'s result from the group sums, whichever backend summed them."""
+    kpis = _interval_kpis(service_level_definition, abandon_definition)
+    has_handling = "handling_seconds" in present
+    if not has_handling:
+        position = list(sums.columns).index("available_seconds") + 1
+        sums.insert(position, "handling_seconds", _evaluate(sums, _HANDLING_PARTS))
+    record = KpiComputation(
+        table="intervals",
+        by=tuple(by),
+        freq=freq,
+        period_column=PERIOD_COLUMN if freq is not None else None,
+        service_level_definition=service_level_definition,
+        abandon_definition=abandon_definition,
+        sum_columns=tuple(_sum_columns(spec, present, also=["handling_seconds"])),
+        handling_seconds_from="column" if has_handling else _HANDLING_PARTS,
+        kpis=kpis,
+        input_rows=input_rows,
+        undefined=(),
+    )
+    return _finish(sums, mixed_threshold, record)
+
+
+def _agent_result(
+    sums: pd.DataFrame,
+    *,
+    sum_columns: Sequence[str],
+    by: Sequence[str],
+    freq: Freq | None,
+    input_rows: int,
+) -> pd.DataFrame:
+    """:func:`compute_agents`' result from the group sums, whichever backend summed them."""
+    record = KpiComputation(
+        table="agents",
+        by=tuple(by),
+        freq=freq,
+        period_column=PERIOD_COLUMN if freq is not None else None,
+        service_level_definition=None,
+        abandon_definition=None,
+        sum_columns=tuple(sum_columns),
+        handling_seconds_from="column",
+        kpis=_agent_kpis(),
+        input_rows=input_rows,
+        undefined=(),
+    )
+    return _finish(sums, None, record)
+
+
 def compute(
     intervals: object,
     *,
@@ -314,48 +400,24 @@ def compute(
     df = as_pandas(intervals, table="intervals", columns=keep)
     _check_options(by, freq, list(df.columns), "intervals")
     problems: list[RowProblem] = validate_intervals(df)
-    needs_short = (
-        service_level_definition == "offered_less_short_abandons"
-        or abandon_definition == "excluding_short"
+    problems.extend(
+        _short_abandons_problems(df.columns, service_level_definition, abandon_definition)
     )
-    if needs_short and "abandoned_short" not in df.columns:
-        problems.append(
-            RowProblem(
-                table="intervals",
-                column="abandoned_short",
-                check="missing_column",
-                rows=(),
-                row_count=0,
-                message=(
-                    f"intervals table needs column 'abandoned_short' for service_level_definition="
-                    f"{service_level_definition!r}, abandon_definition={abandon_definition!r}"
-                ),
-            )
-        )
     raise_if_problems(problems, table="intervals")
-    kpis = _interval_kpis(service_level_definition, abandon_definition)
-
     present = set(df.columns)
-    has_handling = "handling_seconds" in present
     sum_columns = _sum_columns(spec, present)
     sums, mixed = _rollup(df, sum_columns=sum_columns, by=by, freq=freq, with_threshold=True)
-    if not has_handling:
-        position = list(sums.columns).index("available_seconds") + 1
-        sums.insert(position, "handling_seconds", _evaluate(sums, _HANDLING_PARTS))
-    record = KpiComputation(
-        table="intervals",
-        by=tuple(by),
+    return _interval_result(
+        sums,
+        mixed,
+        spec=spec,
+        present=present,
+        by=by,
         freq=freq,
-        period_column=PERIOD_COLUMN if freq is not None else None,
         service_level_definition=service_level_definition,
         abandon_definition=abandon_definition,
-        sum_columns=tuple(_sum_columns(spec, present, also=["handling_seconds"])),
-        handling_seconds_from="column" if has_handling else _HANDLING_PARTS,
-        kpis=kpis,
         input_rows=len(df),
-        undefined=(),
     )
-    return _finish(sums, mixed, record)
 
 
 def compute_agents(
@@ -382,20 +444,7 @@ def compute_agents(
     raise_if_problems(validate_agents(df), table="agents")
     sum_columns = _sum_columns(spec, set(df.columns))
     sums, _ = _rollup(df, sum_columns=sum_columns, by=by, freq=freq, with_threshold=False)
-    record = KpiComputation(
-        table="agents",
-        by=tuple(by),
-        freq=freq,
-        period_column=PERIOD_COLUMN if freq is not None else None,
-        service_level_definition=None,
-        abandon_definition=None,
-        sum_columns=tuple(sum_columns),
-        handling_seconds_from="column",
-        kpis=_agent_kpis(),
-        input_rows=len(df),
-        undefined=(),
-    )
-    return _finish(sums, None, record)
+    return _agent_result(sums, sum_columns=sum_columns, by=by, freq=freq, input_rows=len(df))
 
 
 def combine(results: Sequence[pd.DataFrame]) -> pd.DataFrame:
