@@ -323,9 +323,7 @@ def check(
     tolerance: float,
 ) -> CrucialReport:
     """:func:`ccmm.crucial.check` when any table is a Spark DataFrame."""
-    day = engine._as_date(as_of)
-    if not (isinstance(tolerance, int | float) and 0 <= tolerance < 1):
-        raise InputDataError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    day = engine._check_date(as_of, tolerance)
     given = {
         "facts": facts,
         "registry": registry,

@@ -9,7 +9,6 @@ evaluated by the same code and both backends give the same report.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
 
+from ccmm._cells import MISSING, as_date, fmt
 from ccmm._errors import InputDataError
 from ccmm._spark import is_spark_frame
 from ccmm._tables import TableSpec, load_table_spec, missing_columns
@@ -48,37 +48,9 @@ RATE_RANGES: Mapping[str, tuple[float, float]] = {"ratio": (0.0, 1.0), "percent"
 UNIT_SCALE: Mapping[str, float] = {"percent": 100.0}
 CATEGORIES: tuple[str, ...] = ("customer", "operations-support", "financial")
 TEAM_LEVELS: tuple[str, ...] = ("team", "department")
-_MISSING = "<missing>"
 
 
 # ------------------------------------------------------------------------------ value formatting
-
-
-def fmt(v: object) -> str:
-    """A backend-independent text for one cell (ints and integral floats print the same)."""
-    if v is None or v is pd.NaT or v is pd.NA:
-        return _MISSING
-    if isinstance(v, bool | np.bool_):
-        return "true" if v else "false"
-    if isinstance(v, pd.Timestamp | dt.datetime):
-        ts = pd.Timestamp(v)
-        if ts.tzinfo is None and ts == ts.normalize():
-            return ts.date().isoformat()
-        return ts.isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, np.datetime64):
-        return fmt(pd.Timestamp(v))
-    if isinstance(v, int | np.integer):
-        return str(int(v))
-    if isinstance(v, float | np.floating):
-        f = float(v)
-        if math.isnan(f):
-            return _MISSING
-        if f.is_integer() and abs(f) < 1e15:
-            return str(int(f))
-        return repr(f)
-    return str(v)
 
 
 # ------------------------------------------------------------------------------------- the tables
@@ -453,7 +425,7 @@ def _registry_checks(reg: _Registry, out: _Collector, as_of: dt.date) -> None:
         "registry",
         _row_keys(table, positions),
         "direction",
-        [_MISSING] * len(positions),
+        [MISSING] * len(positions),
         [_fill("metric_has_direction", metric=metric_text[p]) for p in positions],
     )
     # 114.3: reviewed within 12 months of as_of.
@@ -574,7 +546,7 @@ def _fact_checks(
         "facts",
         _row_keys(facts, positions),
         "target",
-        [_MISSING] * len(positions),
+        [MISSING] * len(positions),
         [_fill("metric_has_target", metric=fmt(metric.iloc[p])) for p in positions],
     )
     direction = _metric_attr(facts, reg, "direction")
@@ -595,7 +567,7 @@ def _fact_checks(
             "facts",
             [f"category={c}, month={m.strftime('%Y-%m')}" for c, m in missing],
             "metric",
-            [_MISSING] * len(missing),
+            [MISSING] * len(missing),
             [
                 _fill("category_every_month", category=c, month=m.strftime("%Y-%m"))
                 for c, m in missing
@@ -896,17 +868,12 @@ def _adjusted_rows(facts: _Table) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------ the entry
 
 
-def _as_date(as_of: object) -> dt.date:
-    if isinstance(as_of, pd.Timestamp | dt.datetime):
-        return as_of.date()
-    if isinstance(as_of, dt.date):
-        return as_of
-    if isinstance(as_of, str):
-        try:
-            return dt.date.fromisoformat(as_of)
-        except ValueError:
-            pass
-    raise InputDataError(f"as_of must be a date (or ISO date text), got {as_of!r}")
+def _check_date(as_of: object, tolerance: object) -> dt.date:
+    """The date checked as of; raises unless ``tolerance`` is a number in [0, 1)."""
+    day = as_date(as_of)
+    if not (isinstance(tolerance, int | float) and 0 <= tolerance < 1):
+        raise InputDataError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    return day
 
 
 def check(
@@ -946,9 +913,7 @@ def check(
             as_of=as_of,
             tolerance=tolerance,
         )
-    day = _as_date(as_of)
-    if not (isinstance(tolerance, int | float) and 0 <= tolerance < 1):
-        raise InputDataError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    day = _check_date(as_of, tolerance)
     given = {
         "facts": facts,
         "registry": registry,

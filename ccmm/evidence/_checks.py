@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ccmm._cells import fmt
 from ccmm._errors import CCMMError
 from ccmm.evidence._survey import required_sample_size
 from ccmm.evidence.results import CheckStatus, OffendingRow
@@ -75,29 +76,6 @@ def _result(
 
 
 # -------------------------------------------------------------------------------- helpers
-
-
-def _text(v: object) -> str:
-    """A stable text for one cell (integral floats print as integers, dates as ISO)."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return "<missing>"
-    if isinstance(v, bool | np.bool_):
-        return "true" if v else "false"
-    if isinstance(v, pd.Timestamp | dt.datetime):
-        ts = pd.Timestamp(v)
-        if ts.tzinfo is None and ts == ts.normalize():
-            return ts.date().isoformat()
-        return ts.isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, float | np.floating):
-        f = float(v)
-        if math.isnan(f):
-            return "<missing>"
-        return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
-    if isinstance(v, int | np.integer):
-        return str(int(v))
-    return str(v)
 
 
 def _blank(s: pd.Series) -> np.ndarray:
@@ -178,7 +156,7 @@ class Context:
     def registry(self) -> pd.DataFrame:
         """The registry, first row per metric (a duplicate is CRUCIAL 110.2's finding), by id."""
         frame = self.frames["registry"]
-        keys = frame["metric"].astype(object).map(_text)
+        keys = frame["metric"].astype(object).map(fmt)
         return frame.assign(_metric=keys.to_numpy()).drop_duplicates("_metric").set_index("_metric")
 
     def metrics(self, category: str | None) -> list[str]:
@@ -186,12 +164,12 @@ class Context:
         reg = self.registry
         if category is None:
             return sorted(reg.index)
-        cats = reg["category"].astype(object).map(_text)
+        cats = reg["category"].astype(object).map(fmt)
         return sorted(reg.index[(cats == category).to_numpy()])
 
     @cached_property
     def fact_metric(self) -> np.ndarray:
-        return np.asarray(self.frames["facts"]["metric"].astype(object).map(_text).to_numpy())
+        return np.asarray(self.frames["facts"]["metric"].astype(object).map(fmt).to_numpy())
 
     @cached_property
     def fact_month(self) -> pd.Series:
@@ -212,9 +190,9 @@ class Context:
         """Analysis log entries as (month, metric) for whole metrics and (month, metric, entity)."""
         log = self.frames["analysis_log"]
         month = _months(log["period_start"]).map(lambda p: _month_label(p) if pd.notna(p) else "")
-        metric = log["metric"].astype(object).map(_text)
+        metric = log["metric"].astype(object).map(fmt)
         blank = _blank(log["entity_id"])
-        entity = log["entity_id"].astype(object).map(_text)
+        entity = log["entity_id"].astype(object).map(fmt)
         whole = set(zip(month[blank], metric[blank], strict=True))
         per = set(zip(month[~blank], metric[~blank], entity[~blank], strict=True))
         return whole, per
@@ -312,10 +290,10 @@ def _registry_documented(ctx: Context, params: Mapping[str, Any]) -> Outcome:
             f"the registry has no column {', '.join(lacking)}",
             [f"registry.{c}" for c in lacking],
         )
-    metric = frame["metric"].astype(object).map(_text).to_numpy()
+    metric = frame["metric"].astype(object).map(fmt).to_numpy()
     in_scope = np.ones(len(frame), dtype=bool)
     if category:
-        in_scope = (frame["category"].astype(object).map(_text) == category).to_numpy()
+        in_scope = (frame["category"].astype(object).map(fmt) == category).to_numpy()
     if not in_scope.any():
         return _result(summary, 1, [_empty_scope(category)])
     blank = {c: _blank(frame[c]) for c in columns}
@@ -343,9 +321,9 @@ def _registry_covers(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     if absent:
         return _not_run(summary, "needs the registry", absent)
     frame = ctx.frames["registry"]
-    have = frame[column].astype(object).map(_text)
+    have = frame[column].astype(object).map(fmt)
     if category:
-        have = have[(frame["category"].astype(object).map(_text) == category).to_numpy()]
+        have = have[(frame["category"].astype(object).map(fmt) == category).to_numpy()]
     present = set(have)
     rows = [
         OffendingRow(
@@ -482,7 +460,7 @@ def _monthly_continuity(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     span = ctx.span
     if not span:
         return _not_run(summary, "the facts hold no complete month before as_of", ("facts",))
-    cadence = ctx.registry["cadence"].astype(object).map(_text)
+    cadence = ctx.registry["cadence"].astype(object).map(fmt)
     metrics = sorted(m for m in ctx.registry.index if cadence.loc[m] in cadences)
     value = _numbers(ctx.frames["facts"]["value"])
     month = ctx.fact_month
@@ -607,8 +585,8 @@ def _below_target_analysed(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     own = _numbers(facts["target"])
     reg_target = _numbers(ctx.registry["target"])
     reg_pos = {m: k for k, m in enumerate(ctx.registry.index)}
-    period = facts["period"].astype(object).map(_text).to_numpy()
-    entity = facts["entity_id"].astype(object).map(_text).to_numpy()
+    period = facts["period"].astype(object).map(fmt).to_numpy()
+    entity = facts["entity_id"].astype(object).map(fmt).to_numpy()
     whole, per = ctx.log_keys
     checked = 0
     unjudged = 0
@@ -629,8 +607,8 @@ def _below_target_analysed(ctx: Context, params: Mapping[str, Any]) -> Outcome:
                     OffendingRow(
                         table="facts",
                         row_key=f"month={label}, entity_id={entity[p]}, metric={m}",
-                        message=f"{m!r} missed its target in {label} (value {_text(value[p])}, "
-                        f"target {_text(target)}) and the analysis log has no entry for it",
+                        message=f"{m!r} missed its target in {label} (value {fmt(value[p])}, "
+                        f"target {fmt(target)}) and the analysis log has no entry for it",
                     )
                 )
     figures = {"rows_without_target_or_direction": unjudged}
@@ -656,7 +634,7 @@ def _analysed_every_quarter(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     if not full:
         return _not_run(summary, "the facts span no full quarter before as_of", ("facts",))
     log = ctx.frames["analysis_log"]
-    log_metric = log["metric"].astype(object).map(_text)
+    log_metric = log["metric"].astype(object).map(fmt)
     log_quarter = _months(log["period_start"]).map(
         lambda p: pd.Period(p.start_time, freq="Q") if pd.notna(p) else None
     )
@@ -678,7 +656,7 @@ def _analysed_every_quarter(ctx: Context, params: Mapping[str, Any]) -> Outcome:
 
 def _interval_key(frame: pd.DataFrame, p: int) -> str:
     return ", ".join(
-        f"{c}={_text(frame[c].iloc[p])}"
+        f"{c}={fmt(frame[c].iloc[p])}"
         for c in ("interval_start", "queue", "channel")
         if c in frame.columns
     )
@@ -686,7 +664,7 @@ def _interval_key(frame: pd.DataFrame, p: int) -> str:
 
 def _interval_granularity(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     limit = float(params["max_minutes"])
-    summary = f"interval data are exported at {_text(limit)} minutes or finer"
+    summary = f"interval data are exported at {fmt(limit)} minutes or finer"
     absent = ctx.has("intervals")
     if absent:
         return _not_run(summary, "needs the interval table", absent)
@@ -696,12 +674,12 @@ def _interval_granularity(ctx: Context, params: Mapping[str, Any]) -> Outcome:
         OffendingRow(
             table="intervals",
             row_key=_interval_key(frame, int(p)),
-            message=f"interval is {_text(minutes[p])} minutes long; at most {_text(limit)}",
+            message=f"interval is {fmt(minutes[p])} minutes long; at most {fmt(limit)}",
         )
         for p in np.flatnonzero(minutes > limit)
     ]
     return _result(
-        summary, len(frame), rows, {"longest_minutes": _text(np.nanmax(minutes, initial=0))}
+        summary, len(frame), rows, {"longest_minutes": fmt(np.nanmax(minutes, initial=0))}
     )
 
 
@@ -709,7 +687,7 @@ def _interval_granularity(ctx: Context, params: Mapping[str, Any]) -> Outcome:
 
 
 def _survey_key(frame: pd.DataFrame, p: int) -> str:
-    return f"survey_id={_text(frame['survey_id'].iloc[p])}"
+    return f"survey_id={fmt(frame['survey_id'].iloc[p])}"
 
 
 def _survey_sample_adequate(ctx: Context, params: Mapping[str, Any]) -> Outcome:
@@ -746,8 +724,8 @@ def _survey_sample_adequate(ctx: Context, params: Mapping[str, Any]) -> Outcome:
                 OffendingRow(
                     table="survey",
                     row_key=key,
-                    message=f"sample of {_text(sample[p])} is below the {need} needed for "
-                    f"confidence {_text(conf[p])} and margin {_text(margin[p])}",
+                    message=f"sample of {fmt(sample[p])} is below the {need} needed for "
+                    f"confidence {fmt(conf[p])} and margin {fmt(margin[p])}",
                 )
             )
     return _result(summary, len(frame), rows)

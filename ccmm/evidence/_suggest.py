@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
+from ccmm._cells import as_date
 from ccmm._errors import InputDataError
 from ccmm._loader import load_standard
 from ccmm._model import trusted
@@ -13,20 +14,6 @@ from ccmm._tables import load_table_spec, missing_columns
 from ccmm.evidence._checks import CHECK_KINDS, TABLES, Context, Outcome
 from ccmm.evidence._mapping import EvidenceMap, load_evidence_map
 from ccmm.evidence.results import Evidence, NotJudged, Suggestion, Suggestions
-
-
-def as_date(as_of: object) -> dt.date:
-    """``as_of`` as a date: a date, a datetime (its date) or ISO date text."""
-    if isinstance(as_of, pd.Timestamp | dt.datetime):
-        return as_of.date()
-    if isinstance(as_of, dt.date):
-        return as_of
-    if isinstance(as_of, str):
-        try:
-            return dt.date.fromisoformat(as_of)
-        except ValueError:
-            pass
-    raise InputDataError(f"as_of must be a date (or ISO date text), got {as_of!r}")
 
 
 def _frame(obj: object, name: str) -> pd.DataFrame:
