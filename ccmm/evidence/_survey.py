@@ -1,18 +1,12 @@
 """Survey sample size for a proportion, from the confidence level and the margin of error.
 
-``n0 = z² p (1 - p) / e²`` with ``z`` the two-sided normal quantile of the confidence level,
-then the finite-population correction ``n = n0 N / (n0 + N - 1)``, rounded up. Only the standard
-library is used (:class:`statistics.NormalDist`), so no scipy at run time.
+The figure is :func:`ccmm.kpi.survey.survey_sample_size` (Cochran's ``n0 = z² p (1 - p) / e²``
+with the finite-population correction, rounded up); this wrapper keeps the evidence check's own
+argument rules and messages: plain :class:`ValueError` texts, and no response needed when the
+expected proportion is 0 or 1.
 """
 
 from __future__ import annotations
-
-import math
-from statistics import NormalDist
-
-#: Slack below an integer before rounding up, so that a product that is an integer in exact
-#: arithmetic (but lands a hair above it in floating point) is not pushed to the next one.
-_ROUNDING_SLACK = 1e-9
 
 
 def required_sample_size(
@@ -37,10 +31,17 @@ def required_sample_size(
         raise ValueError(f"proportion must lie between 0 and 1, got {proportion!r}")
     if population is not None and population < 1:
         raise ValueError(f"population must be at least 1, got {population!r}")
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    n0 = z * z * proportion * (1 - proportion) / (margin_of_error * margin_of_error)
-    n = n0 if population is None else n0 * population / (n0 + population - 1)
-    return max(0, math.ceil(n - _ROUNDING_SLACK))
+    if proportion in (0, 1):
+        return 0  # no spread to estimate: p (1 - p) = 0
+    # Imported here, as the other checks import ccmm.kpi: importing ccmm.evidence stays light.
+    from ccmm.kpi.survey import survey_sample_size
+
+    return survey_sample_size(
+        None if population is None else int(population),
+        confidence=confidence,
+        margin_of_error=margin_of_error,
+        proportion=proportion,
+    )
 
 
 __all__ = ["required_sample_size"]
