@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date
 
 from hypothesis import strategies as st
 
 import ccmm
+from ccmm.examples import load_example_assessment
 
 STANDARD = ccmm.load_standard()
 GRADES = (0, 5, 10)
 OPTIONAL = set(STANDARD.optional_domains)
 REQUIRED_IDS = tuple(i.id for i in STANDARD.items if i.domain not in OPTIONAL)
 OPTIONAL_IDS = tuple(i.id for i in STANDARD.items if i.domain in OPTIONAL)
+EXAMPLE = load_example_assessment()
 
 years = st.one_of(st.none(), st.sampled_from((0.0, 1.5, 2.0, 3.0, 4.5, 5.0, 12.0)))
 # Share of ratings at 10: from poor to perfect, so that every level (0-5) is exercised.
@@ -59,3 +62,22 @@ def assessment_from(scores: dict[str, tuple[int, int]], *, years: float | None) 
         operating_years=years,
         scores={i: ccmm.ItemScore(c_rate=c, f_rate=f) for i, (c, f) in scores.items()},
     )
+
+
+@st.composite
+def panels_over(
+    draw: st.DrawFn, items: Sequence[str], *, min_size: int = 2, max_size: int
+) -> dict[str, ccmm.Assessment]:
+    """Assessor name -> assessment of the example centre over ``items`` (some left out)."""
+    grades = st.sampled_from(GRADES)
+    size = draw(st.integers(min_value=min_size, max_value=max_size))
+    panel = {}
+    for n in range(size):
+        rated = draw(st.lists(st.sampled_from(items), min_size=1, unique=True))
+        scores = {
+            i: ccmm.ItemScore(c_rate=draw(grades), f_rate=draw(grades)) for i in items if i in rated
+        }
+        panel[f"assessor {n}"] = EXAMPLE.model_copy(
+            update={"scores": scores, "assessors": (f"assessor {n}",)}
+        )
+    return panel

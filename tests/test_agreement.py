@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
+from strategies_assessments import EXAMPLE, panels_over
 
 import ccmm
 from ccmm.agreement import Agreement, agreement, consolidate
-from ccmm.examples import load_example_assessment
 
 TOLERANCE = 1e-9
 
@@ -255,28 +255,13 @@ def test_missing_scores_are_counted_not_dropped():
 
 
 # ---- assessments as input --------------------------------------------------------------------
-EXAMPLE = load_example_assessment()
 STANDARD = ccmm.load_standard()
 SOME_ITEMS = STANDARD.item_ids[:12]
-grades = st.sampled_from((0, 5, 10))
 
 
-@st.composite
-def panels(draw: st.DrawFn, *, min_size: int = 2, max_size: int = 4) -> dict[str, ccmm.Assessment]:
-    """Assessor name -> assessment of the example centre over a few items (some left out)."""
-    size = draw(st.integers(min_value=min_size, max_value=max_size))
-    panel = {}
-    for n in range(size):
-        rated = draw(st.lists(st.sampled_from(SOME_ITEMS), min_size=1, unique=True))
-        scores = {
-            i: ccmm.ItemScore(c_rate=draw(grades), f_rate=draw(grades))
-            for i in SOME_ITEMS
-            if i in rated
-        }
-        panel[f"assessor {n}"] = EXAMPLE.model_copy(
-            update={"scores": scores, "assessors": (f"assessor {n}",)}
-        )
-    return panel
+def panels() -> st.SearchStrategy[dict[str, ccmm.Assessment]]:
+    """Panels of 2 to 4 assessors of the example centre over the first 12 items."""
+    return panels_over(SOME_ITEMS, max_size=4)
 
 
 def panel_as_table(panel: dict[str, ccmm.Assessment], kinds: tuple[str, ...]) -> pd.DataFrame:

@@ -7,34 +7,19 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies_assessments import EXAMPLE, panels_over
 
 import ccmm
 from ccmm.agreement import consolidate
-from ccmm.examples import load_example_assessment
 
-EXAMPLE = load_example_assessment()
 STANDARD = ccmm.load_standard()
 SOME_ITEMS = STANDARD.item_ids[:10]
-grades = st.sampled_from((0, 5, 10))
 methods = st.sampled_from(["median", "min"])
 
 
-@st.composite
-def panels(draw: st.DrawFn, *, min_size: int = 2, max_size: int = 5) -> dict[str, ccmm.Assessment]:
-    """Assessor name -> assessment of the example centre over a few items (some left out)."""
-    size = draw(st.integers(min_value=min_size, max_value=max_size))
-    panel = {}
-    for n in range(size):
-        rated = draw(st.lists(st.sampled_from(SOME_ITEMS), min_size=1, unique=True))
-        scores = {
-            i: ccmm.ItemScore(c_rate=draw(grades), f_rate=draw(grades))
-            for i in SOME_ITEMS
-            if i in rated
-        }
-        panel[f"assessor {n}"] = EXAMPLE.model_copy(
-            update={"scores": scores, "assessors": (f"assessor {n}",)}
-        )
-    return panel
+def panels() -> st.SearchStrategy[dict[str, ccmm.Assessment]]:
+    """Panels of 2 to 5 assessors of the example centre over the first 10 items."""
+    return panels_over(SOME_ITEMS, max_size=5)
 
 
 def given_grades(panel: dict[str, ccmm.Assessment], item: str, rating: str) -> list[int]:
