@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
 from ccmm._tables import load_table_spec
+from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
 from ccmm.evidence import Suggestions, suggest
 from ccmm.evidence._directory import _typed
 
@@ -189,6 +191,18 @@ def shuffled(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
     return frame.iloc[order].reset_index(drop=True)
 
 
+def suggest_example(name: Literal["clean", "dirty"]) -> Suggestions:
+    """:func:`suggest` on a shipped CRUCIAL example dataset, as of the date it is meant for."""
+    t = load_example(name)
+    return suggest(
+        registry=t.registry,
+        facts=t.facts,
+        intervals=t.intervals,
+        analysis_log=t.analysis_log,
+        as_of=EXAMPLE_AS_OF,
+    )
+
+
 __all__ = [
     "CATEGORY",
     "DIMENSION",
@@ -199,4 +213,5 @@ __all__ = [
     "build_dataset",
     "clean_datasets",
     "shuffled",
+    "suggest_example",
 ]

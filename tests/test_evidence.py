@@ -21,6 +21,7 @@ from strategies_evidence import (
     Dataset,
     clean_datasets,
     shuffled,
+    suggest_example,
 )
 
 from ccmm import InputDataError, StandardError
@@ -334,22 +335,8 @@ def test_items_needing_a_missing_table_are_left_out_and_say_what_they_lack(
 
 
 def test_dirty_example_lowers_the_items_of_its_listed_defects() -> None:
-    t = load_example("dirty")
-    s = suggest(
-        registry=t.registry,
-        facts=t.facts,
-        intervals=t.intervals,
-        analysis_log=t.analysis_log,
-        as_of=EXAMPLE_AS_OF,
-    )
-    clean = load_example("clean")
-    c = suggest(
-        registry=clean.registry,
-        facts=clean.facts,
-        intervals=clean.intervals,
-        analysis_log=clean.analysis_log,
-        as_of=EXAMPLE_AS_OF,
-    )
+    s = suggest_example("dirty")
+    c = suggest_example("clean")
     # The README of the dirty example lists one defect per CRUCIAL principle, by item.
     assert _lowered(s) - _lowered(c) == {
         "109.2",
@@ -475,14 +462,7 @@ def test_directory_reading_gives_the_same_ratings_as_the_loaded_example(tmp_path
     from ccmm.examples import example_path
 
     folder = example_path("crucial/dirty")
-    t = load_example("dirty")
-    direct = suggest(
-        registry=t.registry,
-        facts=t.facts,
-        intervals=t.intervals,
-        analysis_log=t.analysis_log,
-        as_of=EXAMPLE_AS_OF,
-    )
+    direct = suggest_example("dirty")
     via_dir = suggest_from_directory(folder, as_of=EXAMPLE_AS_OF)
     assert [(x.item, x.f_rate, x.c_rate) for x in via_dir.suggestions] == [
         (x.item, x.f_rate, x.c_rate) for x in direct.suggestions

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from strategies_evidence import suggest_example
+
 from ccmm import evaluate
-from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
-from ccmm.evidence import merge, suggest
+from ccmm.evidence import merge
 from ccmm.examples import load_example_assessment
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "evidence.md"
@@ -24,14 +25,7 @@ _BLOCK = re.compile(
 
 def worked_example() -> dict[str, str]:
     """The doc's worked example, rendered from the bundled dirty dataset and example assessment."""
-    t = load_example("dirty")
-    s = suggest(
-        registry=t.registry,
-        facts=t.facts,
-        intervals=t.intervals,
-        analysis_log=t.analysis_log,
-        as_of=EXAMPLE_AS_OF,
-    )
+    s = suggest_example("dirty")
     a = load_example_assessment()
     capped = merge(a, s, policy="cap")
     report = merge(a, s, policy="report")

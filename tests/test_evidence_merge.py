@@ -10,11 +10,10 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies_evidence import build_dataset
+from strategies_evidence import build_dataset, suggest_example
 
 from ccmm import Assessment, InputDataError, ItemScore, StandardMismatchError, evaluate
-from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
-from ccmm.evidence import Suggestions, load_evidence_map, merge, required_sample_size, suggest
+from ccmm.evidence import Suggestions, load_evidence_map, merge, required_sample_size
 from ccmm.examples import load_example_assessment
 
 MAPPED = tuple(load_evidence_map().items)
@@ -25,16 +24,7 @@ POLICIES = ("fill-missing", "cap", "report")
 def _suggestion_sets() -> tuple[Suggestions, ...]:
     out = []
     for name in ("clean", "dirty"):
-        t = load_example(name)
-        out.append(
-            suggest(
-                registry=t.registry,
-                facts=t.facts,
-                intervals=t.intervals,
-                analysis_log=t.analysis_log,
-                as_of=EXAMPLE_AS_OF,
-            )
-        )
+        out.append(suggest_example(name))
     data = build_dataset(
         start=pd.Period("2023-01", freq="M"), n_months=4, n_agents=2, n_intervals=4, as_of_day=9
     )
