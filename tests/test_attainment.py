@@ -713,3 +713,12 @@ def test_moving_latest_values_the_favourable_way_never_lowers_the_meets_share(
     assert after.meets_share >= before.meets_share
     for a, b in zip(before.metrics, after.metrics, strict=True):
         assert b.meets >= a.meets
+
+
+def test_as_of_reads_iso_text_like_a_date_and_names_bad_text() -> None:
+    facts = make_facts({"m00": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]}, targets={"m00": 3.0})
+    registry = make_registry({"m00": "higher"})
+    as_text = attainment(facts, registry=registry, as_of=AS_OF.isoformat())
+    assert as_text == attainment(facts, registry=registry, as_of=AS_OF)
+    with pytest.raises(InputDataError, match=r"as_of must be a date.*'15/12/2024'"):
+        attainment(facts, registry=registry, as_of="15/12/2024")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
 
 import pytest
 
@@ -76,7 +75,7 @@ def test_plot_without_matplotlib_names_the_extra() -> None:
 def test_attainment_plot_has_one_bar_per_metric_with_a_gap() -> None:
     clean = load_example("clean")
     result = ccmm.kpi.attainment(
-        clean.facts, registry=clean.registry, rule="cc-cmm-2017", as_of=date(2024, 3, 31),
+        clean.facts, registry=clean.registry, rule="cc-cmm-2017", as_of="2024-03-31",
         entity=("team", "T1"),
     )  # fmt: skip
     ax = result.plot()

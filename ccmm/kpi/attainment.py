@@ -13,7 +13,7 @@ import importlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -31,6 +31,7 @@ from pydantic import (
     PlainSerializer,
 )
 
+from ccmm._cells import as_date
 from ccmm._errors import InputDataError, StandardError
 from ccmm.kpi._trend import Alternative, favourable_steps, mann_kendall, theil_sen_slope
 
@@ -843,7 +844,7 @@ def attainment(
     *,
     registry: pd.DataFrame | None = None,
     rule: str | AttainmentRule = "cc-cmm-2017",
-    as_of: date,
+    as_of: date | str,
     window_months: int = 12,
     categories: Iterable[str] | None = None,
     copc_families: Iterable[str] | None = None,
@@ -863,10 +864,11 @@ def attainment(
     """
     chosen_rule, rule_name = _resolve_rule(rule)
     problems: list[str] = []
-    if isinstance(as_of, datetime):
-        as_of = as_of.date()
-    if not isinstance(as_of, date):
-        problems.append(f"as_of must be a date, got {type(as_of).__name__}")
+    day: date | None = None
+    try:  # a date, a datetime or ISO date text, read as every other ccmm entry point reads it
+        day = as_date(as_of)
+    except InputDataError as exc:
+        problems.extend(exc.problems)
     needed_window = max(chosen_rule.min_trend_periods, chosen_rule.level_periods)
     if isinstance(window_months, bool) or not isinstance(window_months, int):
         problems.append(f"window_months must be an integer, got {window_months!r}")
@@ -894,8 +896,9 @@ def attainment(
             f"columns {', '.join(map(repr, map(str, frame.columns))) or '(none)'}"
         )
     registry_frame = None if registry is None else _to_pandas(registry, "registry")
-    if problems:
+    if problems or day is None:
         raise InputDataError("cannot assess target attainment", problems=problems)
+    as_of = day
 
     registry_rows = _registry_values(registry_frame)
     entity_level, entity_id, entity_mask = _select_entity(frame, entity)
