@@ -43,7 +43,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".[polars]", "mypy>=1.10", "pandas-stubs", "types-PyYAML")
+    session.install("-e", ".[polars,plot]", "mypy>=1.10", "pandas-stubs", "types-PyYAML")
     session.run("mypy", "--strict", "ccmm")
 
 
