@@ -3,7 +3,9 @@ cross-table rules, and assemble a :class:`~ccmm.crucial.report.CrucialReport`.
 
 pandas and polars inputs take the same path after schema validation: a polars table is validated
 with its pandera.polars schema and then read column by column into pandas, so every rule is
-evaluated by the same code and both backends give the same report.
+evaluated by the same code and both backends give the same report. The one exception is a polars
+interval table, the large one: :mod:`ccmm.crucial._polars` checks it in polars, from the same
+predicates, and hands only its failing rows to the reporting code here.
 """
 
 from __future__ import annotations
@@ -100,6 +102,19 @@ def _polars_to_pandas(frame: Any) -> pd.DataFrame:
     return pd.DataFrame(cols, copy=False)  # no block consolidation: that would copy it all
 
 
+def is_polars_frame(obj: object) -> bool:
+    """Whether ``obj`` is a polars DataFrame (without importing polars)."""
+    return type(obj).__module__.startswith("polars") and type(obj).__name__ == "DataFrame"
+
+
+def _require(name: str, spec: TableSpec, columns: Sequence[str]) -> None:
+    absent = missing_columns(columns, spec)
+    if absent:
+        raise InputDataError(
+            f"{name} table is missing required column(s) {', '.join(map(repr, absent))}"
+        )
+
+
 def _load(name: str, obj: object) -> _Table:
     spec = load_table_spec(name)
     if isinstance(obj, pd.DataFrame):
@@ -108,7 +123,7 @@ def _load(name: str, obj: object) -> _Table:
         frame = obj if positional else obj.set_axis(pd.RangeIndex(len(obj)), axis=0)
         backend = "pandas"
         columns = [str(c) for c in obj.columns]
-    elif type(obj).__module__.startswith("polars") and type(obj).__name__ == "DataFrame":
+    elif is_polars_frame(obj):
         columns = list(obj.columns)  # type: ignore[attr-defined]
         backend = "polars"
         frame = pd.DataFrame()
@@ -116,11 +131,7 @@ def _load(name: str, obj: object) -> _Table:
         raise InputDataError(
             f"{name} must be a pandas or polars DataFrame, got {type(obj).__name__}"
         )
-    absent = missing_columns(columns, spec)
-    if absent:
-        raise InputDataError(
-            f"{name} table is missing required column(s) {', '.join(map(repr, absent))}"
-        )
+    _require(name, spec, columns)
     if backend == "polars":
         frame = _polars_to_pandas(obj)
     return _Table(name, spec, obj, frame, backend)
@@ -215,9 +226,8 @@ def _fill(check: str, **fields: object) -> str:
 # ---------------------------------------------------------------------------- schema validation
 
 
-def _schema_failures(table: _Table, out: _Collector) -> None:
-    spec = table.spec
-    n = len(table.frame)
+def _schema_run(spec: TableSpec, n: int, out: _Collector) -> None:
+    """Count the ``n`` rows as checked by each column check the table's spec has."""
     for check in ("column_type", "column_not_null", "column_finite"):
         out.run(check, n)
     if any(c.minimum is not None for c in spec.columns):
@@ -226,29 +236,47 @@ def _schema_failures(table: _Table, out: _Collector) -> None:
         out.run("column_maximum", n)
     if any(c.allowed is not None for c in spec.columns):
         out.run("column_allowed", n)
+
+
+def _schema_cases(spec: TableSpec, original: Any, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """pandera's failure cases of the table's column checks (None when it passes); a polars
+    table (``original``) is validated by its pandera.polars schema, ``frame`` is then unused."""
     try:
-        if table.backend == "polars":
-            _polars_columns_schema(spec.name).validate(table.original, lazy=True)
+        if is_polars_frame(original):
+            _polars_columns_schema(spec.name).validate(original, lazy=True)
         else:
             # inplace: nothing is coerced, so pandera need not copy a 10-million-row frame.
-            _pandas_columns_schema(spec.name).validate(table.frame, lazy=True, inplace=True)
-        return
+            _pandas_columns_schema(spec.name).validate(frame, lazy=True, inplace=True)
+        return None
     except pa_errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    if table.backend == "polars":
-        cases = pd.DataFrame({c: cases[c].to_numpy() for c in cases.columns})
+    return pd.DataFrame({c: cases[c].to_numpy() for c in cases.columns})
+
+
+def _schema_failures(table: _Table, out: _Collector) -> None:
+    n = len(table.frame)
+    _schema_run(table.spec, n, out)
+    cases = _schema_cases(table.spec, table.original, table.frame)
+    if cases is not None:
+        _report_schema_cases(table, n, cases, out)
+
+
+def _report_schema_cases(table: _Table, n: int, cases: pd.DataFrame, out: _Collector) -> None:
+    """Report pandera's failure ``cases``; their index points at rows of ``table.frame``."""
+    spec = table.spec
     known = {"column_type", "column_finite", "column_minimum", "column_maximum", "column_allowed"}
     groups: dict[tuple[str, str], list[tuple[int | None, object]]] = defaultdict(list)
-    for rec in cases.itertuples(index=False):
-        raw_check = str(rec.check)
+    for check_name, column, index, failure_case in zip(
+        cases["check"], cases["column"], cases["index"], cases["failure_case"], strict=True
+    ):
+        raw_check = str(check_name)
         check = (
             "column_not_null"
             if raw_check == "not_nullable"
             else (raw_check if raw_check in known else "column_schema")
         )
-        index = rec.index
         pos = None if index is None or pd.isna(index) else int(index)
-        groups[(check, str(rec.column))].append((pos, rec.failure_case))
+        groups[(check, str(column))].append((pos, failure_case))
     for (check, column), cases_of in sorted(groups.items()):
         if check == "column_schema":
             out.run(check, n)
@@ -293,11 +321,14 @@ def _apply_row_rule(rule: RowRule, table: _Table, out: _Collector) -> None:
         return
     frame = table.frame
     out.run(rule.check, len(frame))
-    ok = rule.ok(frame)
-    positions = np.flatnonzero(~ok)
+    _report_row_rule(rule, table, np.flatnonzero(~rule.ok(frame)), out)
+
+
+def _report_row_rule(rule: RowRule, table: _Table, positions: np.ndarray, out: _Collector) -> None:
+    """Report the rows of ``table.frame`` at ``positions`` as breaking ``rule``."""
     if len(positions) == 0:
         return
-    sub = frame.iloc[positions]
+    sub = table.frame.iloc[positions]
     values = [fmt(v) for v in rule.value(sub)]
     expected = [fmt(v) for v in rule.expected(sub)]
     out.add(
@@ -809,16 +840,28 @@ def _interval_grid(table: _Table, out: _Collector) -> None:
     gap = same & (s[1:] > end[:-1])
     overlap = same & (s[1:] < end[:-1])
     bad = np.flatnonzero(gap | overlap)
-    if len(bad) == 0:
+    _report_grid(table, order[bad], order[bad + 1], end[bad], s[bad + 1], out)
+
+
+def _report_grid(
+    table: _Table,
+    earlier: np.ndarray,
+    later: np.ndarray,
+    earlier_end_ns: np.ndarray,
+    later_start_ns: np.ndarray,
+    out: _Collector,
+) -> None:
+    """Report each pair of consecutive intervals (rows ``earlier[k]``, ``later[k]`` of
+    ``table.frame``) that leave a gap or overlap; the instants are UTC nanoseconds."""
+    if len(later) == 0:
         return
-    later = order[bad + 1]
-    earlier = order[bad]
+    start = table.frame["interval_start"]
     problems = []
-    for k, (e, p) in enumerate(zip(earlier, later, strict=True)):
-        prev_end = pd.Timestamp(int(end[bad[k]]), tz="UTC").tz_convert(start.dt.tz)
-        missing = (int(s[bad[k] + 1]) - int(end[bad[k]])) / 60e9
+    for e, p, end_ns, start_ns in zip(earlier, later, earlier_end_ns, later_start_ns, strict=True):
+        prev_end = pd.Timestamp(int(end_ns), tz="UTC").tz_convert(start.dt.tz)
+        missing = (int(start_ns) - int(end_ns)) / 60e9
         problems.append(
-            grid_problem(bool(gap[bad[k]]), start.iloc[e], prev_end, start.iloc[p], missing)
+            grid_problem(bool(start_ns > end_ns), start.iloc[e], prev_end, start.iloc[p], missing)
         )
     out.add(
         "interval_grid",
@@ -922,11 +965,16 @@ def check(
     }
     problems: list[str] = []
     tables: dict[str, _Table] = {}
+    polars_intervals: Any = None  # checked in polars, never converted whole
     for name, obj in given.items():
         if obj is None:
             continue
         try:
-            tables[name] = _load(name, obj)
+            if name == "intervals" and is_polars_frame(obj):
+                _require(name, load_table_spec(name), list(obj.columns))  # type: ignore[attr-defined]
+                polars_intervals = obj
+            else:
+                tables[name] = _load(name, obj)
         except InputDataError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -938,12 +986,15 @@ def check(
             _schema_failures(tables[name], out)
             for rule in row_rules(name):
                 _apply_row_rule(rule, tables[name], out)
-    for rule in row_rules("intervals"):
-        if "intervals" not in tables:
-            out.skip(rule.check, "no interval table given")
-    if "intervals" in tables:
+    if polars_intervals is not None:
+        from ccmm.crucial._polars import check_intervals  # polars only from here on
+
+        check_intervals(polars_intervals, out)
+    elif "intervals" in tables:
         _interval_grid(tables["intervals"], out)
     else:
+        for rule in row_rules("intervals"):
+            out.skip(rule.check, "no interval table given")
         out.skip("interval_grid", "no interval table given")
 
     reg = _registry(tables["registry"])
