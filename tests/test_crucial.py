@@ -520,3 +520,278 @@ def test_user_schema_reports_row_rules_by_check_id() -> None:
     with pytest.raises(pandera.errors.SchemaErrors) as info:
         schemas.intervals.validate(iv, lazy=True)
     assert "answered_abandoned_within_offered" in set(info.value.failure_cases["check"])
+
+
+# ------------------------------------------- polars interval tables are checked in polars itself
+# A polars interval table is not converted to pandas: ccmm.crucial._polars translates the row
+# rules' predicates into polars expressions and runs the grid in polars. The oracle is the pandas
+# engine on the pandas view of the same table (what a polars table went through before).
+
+NUMBER_TYPES = ("Int64", "Float64", "Boolean", "String")
+TEXT_TYPES = ("String", "Categorical", "String", "Categorical", "Float64", "Int64", "Boolean")
+# Blank to Python's str.strip() or not: ideographic space, NBSP, a file separator (\x1c is
+# whitespace to Python, not to Unicode), zero-width space (not whitespace to Python).
+TEXTS = ("", " ", "\t\n", "\u3000", "\xa0", "\x1c", "\u200b", "ACD", " x ", "True", "0")
+
+
+def _cells(dtype: str) -> st.SearchStrategy[object]:
+    if dtype == "Int64":
+        return st.one_of(st.none(), st.integers(-(2**53), 2**53), st.integers(-3, 40))
+    if dtype == "Float64":
+        return st.one_of(
+            st.none(),
+            st.sampled_from((float("nan"), float("inf"), float("-inf"), -0.0)),
+            st.floats(-50, 50, allow_nan=False),
+        )
+    if dtype == "Boolean":
+        return st.one_of(st.none(), st.booleans())
+    texts = st.sampled_from(TEXTS)
+    return st.one_of(st.none(), texts, texts, texts, st.integers(-3, 40).map(str))
+
+
+@st.composite
+def rule_frames(draw: st.DrawFn) -> object:
+    """A small polars frame with every column some row rule reads, each of a drawn type."""
+    import polars as pl
+
+    from ccmm.crucial._rules import ROW_RULES, AtMost, ReferencedWhenFlagged
+
+    n = draw(st.integers(0, 10))
+    types: dict[str, str] = {}
+    for rule in ROW_RULES:
+        p = rule.predicate
+        numbers = isinstance(p, AtMost)
+        for name in rule.columns:
+            flag = isinstance(p, ReferencedWhenFlagged) and name == p.flag
+            choices = ("Boolean", "Int64", "String") if flag else NUMBER_TYPES
+            types.setdefault(
+                name, draw(st.sampled_from(choices if numbers or flag else TEXT_TYPES))
+            )
+    columns = {}
+    for name, dtype in types.items():
+        cells = draw(st.lists(_cells("String" if dtype == "Categorical" else dtype), min_size=n,
+                              max_size=n))  # fmt: skip
+        if dtype == "Categorical":
+            columns[name] = pl.Series(name, cells, dtype=pl.String).cast(pl.Categorical)
+        else:
+            columns[name] = pl.Series(name, cells, dtype=getattr(pl, dtype), strict=False)
+    return pl.DataFrame(columns, height=n)
+
+
+def _edge_frame(text_type: str) -> object:
+    """Every edge cell at once: blank texts, NaN, infinities and nulls, text of ``text_type``."""
+    import polars as pl
+
+    texts: list[object] = [*TEXTS, None]
+    numbers: list[object] = [float("nan"), float("inf"), float("-inf"), None, 3.0, -1.0]
+    n = len(texts) * len(numbers)
+    text = pl.Series(texts * len(numbers), dtype=pl.String)
+    if text_type == "Float64":
+        text = pl.Series((numbers * len(texts))[:n], dtype=pl.Float64)
+    elif text_type == "Categorical":
+        text = text.cast(pl.Categorical)
+    number = pl.Series(np.repeat(np.array(numbers, dtype=object), len(texts)).tolist())
+    flag = pl.Series(([True, False, None] * n)[:n], dtype=pl.Boolean)
+    columns = ("offered", "answered", "abandoned", "abandoned_short", "answered_within_threshold")
+    return pl.DataFrame(
+        {c: number.cast(pl.Float64).reverse() if i % 2 else number for i, c in enumerate(columns)}
+        | {"interval_minutes": number, "source": text, "adjustment_ref": text}
+        | {"manually_adjusted": flag}
+    )
+
+
+@pytest.mark.parametrize("text_type", ["String", "Categorical", "Float64"])
+def test_polars_predicates_agree_with_pandas_on_edge_cells(text_type: str) -> None:
+    _assert_predicates_fail_the_rows_pandas_fails(_edge_frame(text_type))
+
+
+@given(frame=rule_frames())
+def test_polars_predicates_fail_exactly_the_rows_pandas_fails(frame: object) -> None:
+    _assert_predicates_fail_the_rows_pandas_fails(frame)
+
+
+def _assert_predicates_fail_the_rows_pandas_fails(frame: object) -> None:
+    import polars as pl
+
+    from ccmm.crucial._check import _polars_to_pandas
+    from ccmm.crucial._polars import failing
+    from ccmm.crucial._rules import ROW_RULES, AtMost
+
+    as_pandas = _polars_to_pandas(frame)
+    schema = frame.schema  # type: ignore[attr-defined]
+    for rule in ROW_RULES:
+        condition = failing(frame, rule.predicate)  # type: ignore[arg-type]
+        if isinstance(rule.predicate, AtMost) and pl.String not in [
+            schema[c] for c in rule.columns
+        ]:
+            assert condition is not None  # numbers are always translated, never handed back
+        if condition is None:
+            continue
+        fails = frame.select(condition).to_series().to_list()  # type: ignore[attr-defined]
+        assert fails == (~rule.ok(as_pandas)).tolist(), rule.check
+
+
+def _interval_outcome(frame: object, *, native: bool) -> tuple[object, ...]:
+    """Findings, counts and reasons of the interval table's checks, from the polars path or
+    from the pandas engine on the pandas view of the same table."""
+    import polars as pl
+
+    from ccmm.crucial import _check as engine
+    from ccmm.crucial._polars import check_intervals
+    from ccmm.crucial._rules import row_rules
+
+    out = engine._Collector()
+    try:
+        if native:
+            check_intervals(frame, out)
+        else:
+            table = engine._load("intervals", frame)
+            engine._schema_failures(table, out)
+            for rule in row_rules("intervals"):
+                engine._apply_row_rule(rule, table, out)
+            engine._interval_grid(table, out)
+    except pl.exceptions.SchemaError as exc:
+        # pandera.polars cannot gather the failure cases of a column whose type is wrong and
+        # that has failing rows as well (its cases differ in type); both paths must hit it.
+        return ("pandera.polars", str(exc).splitlines()[0])
+    failures = pd.concat([pd.DataFrame(columns=list(crucial.FAILURE_COLUMNS)), *out.frames])
+    rows = sorted(map(tuple, failures.astype(str).to_numpy().tolist()))
+    return rows, dict(out.checked), dict(out.failed), sorted(out.ran), dict(out.skipped)
+
+
+def _shuffle(f: object, rng: np.random.Generator) -> object:
+    return f[rng.permutation(f.height).tolist()]  # type: ignore[attr-defined, index]
+
+
+def _null_cells(f: object, rng: np.random.Generator) -> object:
+    import polars as pl
+
+    col = str(rng.choice(["interval_start", "interval_minutes", "queue", "offered", "answered"]))
+    hit = pl.Series(rng.random(f.height) < 0.05)  # type: ignore[attr-defined]
+    return f.with_columns(pl.when(hit).then(None).otherwise(pl.col(col)).alias(col))  # type: ignore[attr-defined]
+
+
+def _odd_minutes(f: object, rng: np.random.Generator) -> object:
+    import polars as pl
+
+    # 10**12 minutes do not fit an instant in nanoseconds: the grid goes to the pandas engine.
+    odd = int(rng.choice([10**12, 45, 7, 0, -30]))
+    i = int(rng.integers(0, f.height))  # type: ignore[attr-defined]
+    at_i = pl.int_range(pl.len()) == i
+    minutes = pl.when(at_i).then(odd).otherwise(pl.col("interval_minutes"))
+    return f.with_columns(minutes.alias("interval_minutes"))  # type: ignore[attr-defined]
+
+
+def _more_answered_than_offered(f: object, rng: np.random.Generator) -> object:
+    import polars as pl
+
+    hit = pl.Series(rng.random(f.height) < 0.1)  # type: ignore[attr-defined]
+    return f.with_columns(  # type: ignore[attr-defined]
+        pl.when(hit).then(pl.col("offered") - 50).otherwise(pl.col("offered")).alias("offered")
+    )
+
+
+def _duplicate_and_drop_rows(f: object, rng: np.random.Generator) -> object:
+    keep = [i for i in range(f.height) if rng.random() > 0.03]  # type: ignore[attr-defined]
+    again = [int(i) for i in rng.integers(0, f.height, 2)]  # type: ignore[attr-defined]
+    return f[keep + again]  # type: ignore[index]
+
+
+def _odd_types(f: object, rng: np.random.Generator) -> object:
+    import polars as pl
+
+    cast = {
+        "queue": pl.Categorical,
+        "channel": pl.Float64,
+        "offered": pl.String,
+        "answered": pl.Float64,
+        "interval_minutes": pl.Float64,
+        "available_seconds": pl.String,
+        "interval_start": pl.Datetime("us"),
+    }
+    col = str(rng.choice(sorted(cast)))
+    target = cast[col]
+    if col == "interval_start":
+        return f.with_columns(pl.col(col).dt.replace_time_zone(None))  # type: ignore[attr-defined]
+    if col == "channel":
+        return f.with_columns(pl.lit(1.5).alias(col))  # type: ignore[attr-defined]
+    return f.with_columns(pl.col(col).cast(target))  # type: ignore[attr-defined]
+
+
+INTERVAL_MUTATIONS = (
+    _shuffle,
+    _null_cells,
+    _odd_minutes,
+    _more_answered_than_offered,
+    _duplicate_and_drop_rows,
+    _odd_types,
+)
+
+
+@settings(max_examples=25)
+@given(
+    tables=valid_tables(),
+    seed=st.integers(0, 2**16),
+    mutations=st.lists(st.sampled_from(INTERVAL_MUTATIONS), max_size=4),
+)
+def test_polars_interval_checks_equal_the_pandas_engine_on_the_same_rows(
+    tables: Tables, seed: int, mutations: list[Callable[[object, np.random.Generator], object]]
+) -> None:
+    rng = np.random.default_rng(seed)
+    frame = _to_polars(tables.intervals)
+    for mutate in sorted(mutations, key=lambda m: m is _odd_types):  # a new type comes last
+        frame = mutate(frame, rng)
+    assert _interval_outcome(frame, native=True) == _interval_outcome(frame, native=False)
+
+
+@settings(max_examples=10)
+@given(tables=valid_tables(), seed=st.integers(0, 2**16), defect=st.sampled_from(DEFECTS))
+def test_polars_report_is_invariant_to_interval_row_order(
+    tables: Tables, seed: int, defect: Defect
+) -> None:
+    dirty, _ = defect.apply(tables, np.random.default_rng(seed))
+    shuffled = dirty.intervals.sample(frac=1.0, random_state=seed)
+    reports = [
+        check(
+            _to_polars(dirty.facts),
+            registry=_to_polars(dirty.registry),
+            intervals=_to_polars(iv),
+            analysis_log=_to_polars(dirty.analysis_log),
+            as_of=AS_OF,
+        ).to_dict()
+        for iv in (dirty.intervals, shuffled)
+    ]
+    assert reports[0] == reports[1] == dirty.run().to_dict()
+
+
+def test_polars_interval_table_is_not_converted_to_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ccmm.crucial import _check as engine
+
+    ex = load_example("dirty")
+    expected = check(
+        ex.facts,
+        registry=ex.registry,
+        intervals=ex.intervals,
+        analysis_log=ex.analysis_log,
+        as_of=EXAMPLE_AS_OF,
+    ).to_dict()
+    intervals = _to_polars(ex.intervals)
+    converted: list[int] = []
+    to_pandas = engine._polars_to_pandas
+
+    def spy(frame: object) -> pd.DataFrame:
+        if "interval_minutes" in frame.columns:  # type: ignore[attr-defined]
+            converted.append(frame.height)  # type: ignore[attr-defined]
+        return to_pandas(frame)
+
+    monkeypatch.setattr(engine, "_polars_to_pandas", spy)
+    got = check(
+        ex.facts,
+        registry=ex.registry,
+        intervals=intervals,
+        analysis_log=ex.analysis_log,
+        as_of=EXAMPLE_AS_OF,
+    ).to_dict()
+    assert got == expected
+    failing_rows = sum(p["n_failures"] for p in got["principles"].values())  # type: ignore[index]
+    assert converted and sum(converted) <= 2 * failing_rows < intervals.height  # type: ignore[attr-defined]
