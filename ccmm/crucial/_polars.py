@@ -207,35 +207,44 @@ def _grid(frame: pl.DataFrame, out: engine._Collector) -> None:
         .filter(pl.col("_s").is_not_null() & pl.col("_m").is_not_null() & ~pl.col("_m").is_nan())
         .collect()
     )
+    # Each interval is compared with the one before it in its queue and channel, ordered by
+    # start and then by row, as the pandas engine orders them.
     same = pl.col("queue").eq_missing(pl.col("queue").shift(1)) & pl.col("channel").eq_missing(
         pl.col("channel").shift(1)
     )
-    # Usually each queue's run is already contiguous and in time order; then sorting (by queue,
-    # channel, start and row, as the pandas engine orders) would not move a row.
     backwards = runs.select((same & (pl.col("_s") < pl.col("_s").shift(1))).any()).item()
     run_heads = runs.lazy().filter(~same).select("queue", "channel").collect()
-    if backwards or run_heads.is_duplicated().any():
-        runs = runs.sort(["queue", "channel", "_s", "_i"])
     end = pl.col("_s") + (pl.col("_m") * _NS_PER_MINUTE).cast(pl.Int64)
+    if not backwards and not run_heads.is_duplicated().any():
+        # Usual case: each queue's run is contiguous and in time order, so the one before is
+        # the row before.
+        earlier, earlier_end, head = pl.col("_i").shift(1), end.shift(1), ~same
+    else:
+        # Otherwise rows in time order (often already so: an export by interval, then queue)
+        # and the one before within each queue and channel; no sort by queue is needed.
+        if runs.select((pl.col("_s").diff() < 0).any()).item():
+            runs = runs.sort("_s", "_i")
+        by = ["queue", "channel"]
+        earlier, earlier_end = pl.col("_i").shift(1).over(by), end.shift(1).over(by)
+        head = earlier.is_null()
     bad = (
         runs.lazy()
         .select(
-            pl.col("_i").shift(1).alias("earlier"),
+            earlier.alias("earlier"),
             pl.col("_i").alias("later"),
-            end.shift(1).alias("end"),
+            earlier_end.alias("end"),
             pl.col("_s"),
-            (same & (pl.col("_s") != end.shift(1))).alias("_bad"),
+            (~head & (pl.col("_s") != earlier_end)).alias("_bad"),
         )
         .filter(pl.col("_bad"))
         .collect()
     )
     if bad.height == 0:
         return
-    earlier = bad.get_column("earlier").to_numpy().astype(np.int64)
-    later = bad.get_column("later").to_numpy().astype(np.int64)
-    both = np.concatenate([earlier, later])
-    table = _rows(frame, both, columns)
-    k = len(earlier)
+    earlier_rows = bad.get_column("earlier").to_numpy().astype(np.int64)
+    later_rows = bad.get_column("later").to_numpy().astype(np.int64)
+    table = _rows(frame, np.concatenate([earlier_rows, later_rows]), columns)
+    k = bad.height
     engine._report_grid(
         table,
         np.arange(k),
