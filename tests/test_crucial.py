@@ -795,3 +795,23 @@ def test_polars_interval_table_is_not_converted_to_pandas(monkeypatch: pytest.Mo
     assert got == expected
     failing_rows = sum(p["n_failures"] for p in got["principles"].values())  # type: ignore[index]
     assert converted and sum(converted) <= 2 * failing_rows < intervals.height  # type: ignore[attr-defined]
+
+
+def test_a_polars_column_of_the_wrong_type_with_failing_rows_is_reported_not_raised() -> None:
+    # pandera.polars itself raises polars' SchemaError on this mix; ccmm reports the wrong type.
+    ex = load_example("clean")
+    intervals = ex.intervals.copy()
+    intervals["interval_minutes"] = intervals["interval_minutes"].astype(float)
+    intervals.loc[0, "interval_minutes"] = None
+    intervals.loc[1, "interval_minutes"] = -30.0
+    report = crucial.check(
+        ex.facts,
+        registry=ex.registry,
+        intervals=_to_polars(intervals),
+        analysis_log=ex.analysis_log,
+        as_of=EXAMPLE_AS_OF,
+    )
+    assert report.principles["reportable"].status == "fail"
+    wrong = report.failures[report.failures["check"] == "column_type"]
+    assert wrong[["table", "column"]].values.tolist() == [["intervals", "interval_minutes"]]
+    assert "must hold integers" in wrong["message"].iloc[0]

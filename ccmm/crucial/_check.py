@@ -42,7 +42,12 @@ from ccmm.crucial.report import (
     PrincipleResult,
     Status,
 )
-from ccmm.crucial.schemas import EXPECTED_KIND, _pandas_columns_schema, _polars_columns_schema
+from ccmm.crucial.schemas import (
+    EXPECTED_KIND,
+    _pandas_columns_schema,
+    _polars_columns_schema,
+    _polars_kind_ok,
+)
 
 #: Units whose values are shares, with the closed range they must lie in.
 RATE_RANGES: Mapping[str, tuple[float, float]] = {"ratio": (0.0, 1.0), "percent": (0.0, 100.0)}
@@ -243,7 +248,16 @@ def _schema_cases(spec: TableSpec, original: Any, frame: pd.DataFrame) -> pd.Dat
     table (``original``) is validated by its pandera.polars schema, ``frame`` is then unused."""
     try:
         if is_polars_frame(original):
-            _polars_columns_schema(spec.name).validate(original, lazy=True)
+            try:
+                _polars_columns_schema(spec.name).validate(original, lazy=True)
+            except pa_errors.SchemaErrors:
+                raise
+            except Exception as exc:
+                # pandera.polars raises polars' own SchemaError when a column has the wrong type
+                # and failing rows as well; report the wrong types rather than crash.
+                if not type(exc).__module__.startswith("polars"):
+                    raise
+                return _polars_type_cases(spec, original, exc)
         else:
             # inplace: nothing is coerced, so pandera need not copy a 10-million-row frame.
             _pandas_columns_schema(spec.name).validate(frame, lazy=True, inplace=True)
@@ -251,6 +265,25 @@ def _schema_cases(spec: TableSpec, original: Any, frame: pd.DataFrame) -> pd.Dat
     except pa_errors.SchemaErrors as exc:
         cases = exc.failure_cases
     return pd.DataFrame({c: cases[c].to_numpy() for c in cases.columns})
+
+
+def _polars_type_cases(spec: TableSpec, original: Any, exc: Exception) -> pd.DataFrame:
+    """``column_type`` cases for the columns of polars table ``original`` whose type is wrong."""
+    wrong = [
+        (c.name, str(original.schema[c.name]))
+        for c in spec.columns
+        if c.name in original.columns and not _polars_kind_ok(c.kind, original.schema[c.name])
+    ]
+    if not wrong:
+        raise InputDataError(f"{spec.name} table could not be validated: {exc}") from None
+    return pd.DataFrame(
+        {
+            "check": ["column_type"] * len(wrong),
+            "column": [name for name, _ in wrong],
+            "index": [None] * len(wrong),
+            "failure_case": [dtype for _, dtype in wrong],
+        }
+    )
 
 
 def _schema_failures(table: _Table, out: _Collector) -> None:
