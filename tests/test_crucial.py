@@ -815,3 +815,19 @@ def test_a_polars_column_of_the_wrong_type_with_failing_rows_is_reported_not_rai
     wrong = report.failures[report.failures["check"] == "column_type"]
     assert wrong[["table", "column"]].values.tolist() == [["intervals", "interval_minutes"]]
     assert "must hold integers" in wrong["message"].iloc[0]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(-(10**12), 10**12)), min_size=0, max_size=60),
+    st.sampled_from(["as drawn", "time-major", "group-major"]),
+)
+def test_grid_order_equals_a_stable_two_key_sort(rows: list[tuple[int, int]], layout: str) -> None:
+    from ccmm.crucial._check import _group_time_order
+
+    if layout == "time-major":
+        rows = sorted(rows, key=lambda r: r[1])
+    elif layout == "group-major":
+        rows = sorted(rows)
+    group = np.array([g for g, _ in rows], dtype=np.int64)
+    ns = np.array([t for _, t in rows], dtype=np.int64)
+    assert _group_time_order(group, ns).tolist() == np.lexsort((ns, group)).tolist()
