@@ -16,9 +16,8 @@ PYTHON = "3.11"
 def tests(session: nox.Session) -> None:
     """Install ccmm with its test extras and run the whole suite."""
     session.install("-e", ".[test]")
-    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
-    env = {"HYPOTHESIS_PROFILE": profile}
-    session.run("pytest", "-m", "not browser and not spark", *session.posargs, env=env)
+    # No profile switch here: CI and a newcomer get the same hypothesis profile (tests/conftest.py).
+    session.run("pytest", "-m", "not browser and not spark", *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -61,8 +60,7 @@ def bench(session: nox.Session) -> None:
 def spark(session: nox.Session) -> None:
     """The Spark backend's tests on a local[2] session (pyspark from PyPI; needs Java 17+)."""
     session.install("-e", ".[test,spark]")
-    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
-    session.run("pytest", "-m", "spark", *session.posargs, env={"HYPOTHESIS_PROFILE": profile})
+    session.run("pytest", "-m", "spark", *session.posargs)
 
 
 @nox.session(python=PYTHON, name="bench-spark")

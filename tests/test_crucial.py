@@ -389,7 +389,9 @@ def _to_polars(df: pd.DataFrame) -> object:
             cols[c] = (
                 pl.Series(c, naive).dt.replace_time_zone("UTC").dt.convert_time_zone(str(s.dt.tz))
             )
-        elif isinstance(s.dtype, pd.CategoricalDtype) or s.dtype == object:
+        elif isinstance(s.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(s.dtype):
+            # object, pandas-3 `str` and `string` columns alike: their missing cells (NaN, None,
+            # pd.NA) all become polars nulls; numpy would hand polars a NaN among strings.
             values = [None if pd.isna(v) else v for v in s.astype(object)]
             cols[c] = pl.Series(c, values, dtype=pl.String)
         else:

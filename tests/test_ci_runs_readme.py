@@ -1,0 +1,42 @@
+"""CI runs the tests exactly as a newcomer does: the README's command, the same hypothesis profile."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _readme_shell_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", readme, flags=re.DOTALL)
+    return [
+        line.strip()
+        for block in blocks
+        for line in block.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    test_commands = [c for c in _readme_shell_commands() if "nox -s tests" in c]
+    assert len(test_commands) == 1, test_commands
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert test_commands[0] in ci_lines
+
+
+def test_no_ci_only_hypothesis_profile() -> None:
+    # Neither CI nor nox may pick a profile a newcomer does not get.
+    for path in (ROOT / ".ci" / "run", ROOT / "noxfile.py"):
+        text = path.read_text()
+        assert "HYPOTHESIS_PROFILE=" not in text.replace("unset HYPOTHESIS_PROFILE", "")
+        assert '"HYPOTHESIS_PROFILE"' not in text
+
+
+def test_the_default_profile_draws_fresh_random_examples() -> None:
+    current = settings()
+    assert not current.derandomize
+    assert current.max_examples <= 100  # bounded: the whole suite stays short on 2 cores
