@@ -11,7 +11,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from strategies_evidence import (
     CATEGORY,
@@ -387,11 +387,15 @@ def test_pass_fail_grading_follows_the_verdict_only(
 
 @settings(max_examples=15)
 @given(clean_datasets(), st.sampled_from(DEFECTS), st.sampled_from(DEFECTS), st.integers(0, 99))
-def test_a_second_defect_never_raises_a_suggestion(
+def test_a_second_defect_that_keeps_every_row_never_raises_a_suggestion(
     data: Dataset, first: Defect, second: Defect, k: int
 ) -> None:
     once, _ = first.inject(data, k)
     twice, _ = second.inject(once, k + 1)
+    # A defect that deletes rows (a dropped interval, month or dimension) may delete the very row
+    # that carried the first defect, and then the data rightly look better: the property holds
+    # for second defects that keep every row.
+    assume(all(len(getattr(twice, t)) >= len(getattr(once, t)) for t in TABLE_NAMES))
     a, b = once.suggest(), twice.suggest()
     for x in b.suggestions:
         before = a.get(x.item)
