@@ -1,9 +1,9 @@
 """CRUCIAL data-quality checks (clause 3.2) as pandera schemas.
 
-:func:`check` runs the seven principles (Collectable, Reportable, Usable, Cyclical, Improvable,
-Accurate, Logical) on a KPI fact table, its metric registry and, optionally, the interval table
-and an analysis log; :mod:`ccmm.crucial.schemas` holds the pandera schemas of those tables for
-use on their own. polars is imported only when a polars frame is passed.
+[`check`][ccmm.crucial.check] runs the seven principles (Collectable, Reportable, Usable, Cyclical,
+Improvable, Accurate, Logical) on a KPI fact table, its metric registry and, optionally, the
+interval table and an analysis log; [`ccmm.crucial.schemas`][] holds the pandera schemas of those
+tables for use on their own. polars is imported only when a polars frame is passed.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The CRUCIAL engine: validate each table with its pandera schema, then run the row and
-cross-table rules, and assemble a :class:`~ccmm.crucial.report.CrucialReport`.
+cross-table rules, and assemble a [`CrucialReport`][ccmm.crucial.report.CrucialReport].
 
 pandas and polars inputs take the same path after schema validation: a polars table is validated
 with its pandera.polars schema and then read column by column into pandas, so every rule is
 evaluated by the same code and both backends give the same report. The one exception is a polars
-interval table, the large one: :mod:`ccmm.crucial._polars` checks it in polars, from the same
+interval table, the large one: `ccmm.crucial._polars` checks it in polars, from the same
 predicates, and hands only its failing rows to the reporting code here.
 """
 
@@ -194,7 +194,7 @@ class _Collector:
 
 
 def _labels(s: pd.Series) -> pd.Series:
-    """The column as a categorical of :func:`fmt` texts, formatting each distinct value once.
+    """The column as a categorical of `fmt` texts, formatting each distinct value once.
 
     Categories are sorted, so sorting or grouping by the result is by text, whatever the input
     dtype (pandas or polars origin, categorical or not).
@@ -984,7 +984,7 @@ def check(
     """Check the CRUCIAL principles (clause 3.2) on a KPI fact table and its companions.
 
     ``facts``, ``registry`` and optionally ``intervals`` and ``analysis_log`` are pandas or
-    polars DataFrames with the columns of the canonical tables (:mod:`ccmm.crucial.schemas`).
+    polars DataFrames with the columns of the canonical tables ([`ccmm.crucial.schemas`][]).
     ``as_of`` is the date the check is made for (definitions must have been reviewed within the
     12 months before it); ``tolerance`` is the relative difference allowed between a reported
     ratio and numerator / denominator (item 115.2).
@@ -994,9 +994,9 @@ def check(
     ``failures`` holds at most 1,000 examples per check and column, while every ``n_failures``
     stays exact; the fact table, registry and analysis log are brought to the driver.
 
-    Data problems are reported in the result, never raised. Raises :class:`InputDataError` only
-    for input that cannot be checked at all: not a DataFrame, or required columns missing (every
-    such problem of every table is listed at once).
+    Data problems are reported in the result, never raised. Raises
+    [`InputDataError`][ccmm.InputDataError] only for input that cannot be checked at all: not a
+    DataFrame, or required columns missing (every such problem of every table is listed at once).
     """
     if any(is_spark_frame(t) for t in (facts, registry, intervals, analysis_log)):
         from ccmm._spark.crucial import check as spark_check  # pyspark only from here on

@@ -3,7 +3,7 @@
 The interval table is the large one (years of half-hours for every queue), so a polars interval
 table is not converted to pandas. Its column checks are pandera.polars's (the schema the pandas
 engine uses for any polars table); its row rules are the backend-neutral predicates of
-:mod:`ccmm.crucial._rules` translated into polars expressions, evaluated in one pass; the
+`ccmm.crucial._rules` translated into polars expressions, evaluated in one pass; the
 interval grid (item 112.1) compares each interval with the previous one of its queue and channel.
 Only the failing rows are converted to pandas, and the pandas engine prints them (same formatter,
 row keys and message templates), so the report is the one the pandas engine gives.
@@ -49,7 +49,7 @@ def _is_text(dtype: Any) -> bool:
 
 
 def _text_missing(frame: pl.DataFrame, name: str) -> pl.Expr | None:
-    """True where column ``name`` is null or blank, as :func:`ccmm.crucial._rules.text_missing`
+    """True where column ``name`` is null or blank, as `ccmm.crucial._rules.text_missing`
     decides on the pandas view of the column; None for a type not covered here."""
     dtype = frame.schema[name]
     col = pl.col(name)

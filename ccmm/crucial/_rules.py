@@ -1,8 +1,8 @@
 """The CRUCIAL checks, defined once: id, principle, item, table and message template.
 
-Every check the report can name is listed in :data:`CHECKS`. Row rules (a predicate over the
-columns of one row) are defined here as well, as functions over pandas Series that return a
-boolean mask of *passing* rows; the engine evaluates them directly and :mod:`ccmm.crucial.schemas`
+Every check the report can name is listed in [`CHECKS`][ccmm.crucial.CHECKS]. Row rules (a predicate
+over the columns of one row) are defined here as well, as functions over pandas Series that return a
+boolean mask of *passing* rows; the engine evaluates them directly and [`ccmm.crucial.schemas`][]
 attaches the very same functions to the pandas and polars pandera schemas, so both backends share
 one definition of each rule. A missing value never fails a row rule: missing values are the
 schema's business (check ``column_not_null``), and reporting them twice would blur which
@@ -38,7 +38,7 @@ PRINCIPLES: tuple[Principle, ...] = (
 class CheckDef:
     """One named check: which principle and item it evidences, and how a failure reads.
 
-    ``template`` is a :meth:`str.format` template; the engine fills it with named fields that
+    ``template`` is a `str.format` template; the engine fills it with named fields that
     differ per check (always ``column`` and ``value``, plus check-specific ones).
     """
 

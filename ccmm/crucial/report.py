@@ -1,4 +1,4 @@
-"""The result of :func:`ccmm.crucial.check`: per-principle status, failures row by row, gaps."""
+"""The result of [`ccmm.crucial.check`][]: per-principle status, failures row by row, gaps."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ccmm.crucial._rules import PRINCIPLES, Principle
 
 Status = Literal["pass", "fail", "not_checked"]
 
-#: Columns of :attr:`CrucialReport.failures`, in order.
+#: Columns of `CrucialReport.failures`, in order.
 FAILURE_COLUMNS: tuple[str, ...] = (
     "principle",
     "item",
@@ -75,10 +75,12 @@ def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class CrucialReport:
-    """Everything :func:`ccmm.crucial.check` found.
+    """Everything [`ccmm.crucial.check`][] found.
 
-    - ``principles``: principle name -> :class:`PrincipleResult`, in the standard's order.
-    - ``failures``: one row per failure case, columns :data:`FAILURE_COLUMNS`, sorted.
+    - ``principles``: principle name -> [`PrincipleResult`][ccmm.crucial.PrincipleResult], in the
+    standard's order.
+    - ``failures``: one row per failure case, columns
+    [`FAILURE_COLUMNS`][ccmm.crucial.FAILURE_COLUMNS], sorted.
     - ``adjusted_rows``: every manually adjusted fact row (clause 102 asks for them to be
       reviewable), approved or not, with its key and approval reference.
     - ``gaps``: the latest value of every (metric, entity) series against its target; ``gap`` is
@@ -141,7 +143,7 @@ class CrucialReport:
         return "\n".join(lines) + "\n"
 
     def to_html(self, *, max_failures: int = 50) -> str:
-        """A self-contained HTML fragment with the same content as :meth:`to_markdown`."""
+        """A self-contained HTML fragment with the same content as `to_markdown`."""
 
         def table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
             head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
@@ -165,7 +167,7 @@ class CrucialReport:
         return "<section class='ccmm-crucial'>" + "".join(parts) + "</section>"
 
     def _repr_html_(self) -> str:
-        """Notebook display (rendered by :mod:`ccmm.report`, imported only when displayed)."""
+        """Notebook display (rendered by `ccmm.report`, imported only when displayed)."""
         from ccmm.report import fragment_html, section_for
 
         return fragment_html(section_for(self))

@@ -1,18 +1,19 @@
 """pandera schemas of the canonical tables, built from the shipped table specs.
 
 ``schemas.registry``, ``schemas.facts``, ``schemas.intervals`` and ``schemas.analysis_log`` are
-pandas :class:`pandera.pandas.DataFrameSchema` objects; :func:`polars_schema` builds the polars
-counterpart (pandera.polars) from the same spec and the same row rules. Use them on your own
+pandas `pandera.pandas.DataFrameSchema` objects;
+[`polars_schema`][ccmm.crucial.schemas.polars_schema] builds the polars counterpart (pandera.polars)
+from the same spec and the same row rules. Use them on your own
 tables::
 
     from ccmm.crucial import schemas
     schemas.facts.validate(df, lazy=True)
 
 Column checks come from the spec (type, not-null, finite, minimum, maximum, allowed values);
-row rules (e.g. answered + abandoned <= offered) come from :mod:`ccmm.crucial._rules`. Each
+row rules (e.g. answered + abandoned <= offered) come from `ccmm.crucial._rules`. Each
 check is named with its CRUCIAL check id, so a pandera failure case names the rule it broke.
 Cross-table rules (a metric in the facts must be in the registry, …) need more than one table
-and live in :func:`ccmm.crucial.check` only. polars is imported only when a polars schema is
+and live in [`ccmm.crucial.check`][] only. polars is imported only when a polars schema is
 asked for.
 """
 
