@@ -1,4 +1,4 @@
-"""Numeric kernels of :mod:`ccmm.kpi.erlang` (private).
+"""Numeric kernels of `ccmm.kpi.erlang` (private).
 
 All kernels take flat float64/int64 arrays that have already been validated and broadcast, and
 work on every element at once: loops run over the agent count (or queue position), never over the
@@ -92,7 +92,7 @@ def _sweep(traffic: FloatArray, blocking: FloatArray, start: IntArray, stop: Int
 def _sweep_inverse(
     traffic: FloatArray, blocking: FloatArray, start: IntArray, stop: IntArray
 ) -> None:
-    """Like :func:`_sweep` but on ``1/B(n) = 1 + (n/A)·(1/B(n-1))``: no division, so faster.
+    """Like `_sweep` but on ``1/B(n) = 1 + (n/A)·(1/B(n-1))``: no division, so faster.
 
     Only for traffic > 0 and ``stop`` at most ~20·sqrt(A) above A, where ``1/B`` stays far from
     overflow. ``n/A`` is accumulated by adding ``1/A`` (error a few ulp over the sweep).

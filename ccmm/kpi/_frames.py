@@ -27,7 +27,8 @@ def is_polars_frame(obj: object) -> bool:
 def as_pandas(frame: object, *, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """``frame`` as a pandas DataFrame (polars frames are converted, only ``columns`` if given).
 
-    Raises :class:`InputDataError` for anything that is not a pandas or polars DataFrame.
+    Raises [`InputDataError`][ccmm.InputDataError] for anything that is not a pandas or polars
+    DataFrame.
     """
     if isinstance(frame, pd.DataFrame):
         return frame

@@ -1,12 +1,12 @@
 """Trend tests on short monthly series, in numpy only (scipy is a test-only dependency).
 
-* :func:`mann_kendall` — the one-sided Mann–Kendall test. ``S`` is the number of later-larger
+* `mann_kendall` — the one-sided Mann–Kendall test. ``S`` is the number of later-larger
   pairs minus the number of later-smaller pairs. Its p-value comes from the exact null
-  distribution of ``S`` when the series has no ties and at most :data:`EXACT_MAX_N` values, and
+  distribution of ``S`` when the series has no ties and at most `EXACT_MAX_N` values, and
   from the normal approximation with the tie-corrected variance otherwise (no continuity
   correction), which is what ``scipy.stats.kendalltau(time, values)`` does.
-* :func:`theil_sen_slope` — the median of the pairwise slopes, in value units per period.
-* :func:`favourable_steps` — how many consecutive period-on-period steps ending at the last value
+* `theil_sen_slope` — the median of the pairwise slopes, in value units per period.
+* `favourable_steps` — how many consecutive period-on-period steps ending at the last value
   moved strictly in the favourable direction (the "consecutive-improvement" alternative).
 """
 

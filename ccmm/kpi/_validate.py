@@ -1,7 +1,7 @@
 """Vectorised row-level validation of the canonical interval and agent tables.
 
 Every check runs as one pass of numpy over a column; nothing loops over rows in Python. All
-problems are collected; callers decide whether to raise (:func:`raise_if_problems`) or report.
+problems are collected; callers decide whether to raise (`raise_if_problems`) or report.
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ def validate_agents(frame: object) -> list[RowProblem]:
 
 
 def raise_if_problems(problems: list[RowProblem], *, table: str) -> None:
-    """Raise one :class:`InputDataError` listing every problem, if there is any."""
+    """Raise one [`InputDataError`][ccmm.InputDataError] listing every problem, if there is any."""
     if problems:
         raise InputDataError(
             f"the {table} table cannot be used: {len(problems)} problem(s)",

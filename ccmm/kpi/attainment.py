@@ -1,8 +1,8 @@
 """Target attainment: CC-CMM-OC 2017 section 3.4 (clauses 127, 128) and COPC Gold.
 
 Both rules ask two things of the measured KPIs of a centre: a share of them on target, and a
-larger share on target *or* improving. :func:`attainment` decides both exactly (shares are
-:class:`fractions.Fraction`) and explains every metric: its level against target, its trend test,
+larger share on target *or* improving. `attainment` decides both exactly (shares are
+`fractions.Fraction`) and explains every metric: its level against target, its trend test,
 and why it does or does not count. The rules themselves are data, in
 ``ccmm/standard_data/attainment/rules.yaml``. See ``docs/attainment.md`` for the semantics.
 """
@@ -264,7 +264,7 @@ class AttainmentResult(BaseModel):
         return pd.DataFrame(rows, columns=[*MetricAttainment.model_fields, "meets_or_improving"])
 
     def _repr_html_(self) -> str:
-        """Notebook display (rendered by :mod:`ccmm.report`, imported only when displayed)."""
+        """Notebook display (rendered by `ccmm.report`, imported only when displayed)."""
         from ccmm.report import fragment_html, section_for
 
         return fragment_html(section_for(self))

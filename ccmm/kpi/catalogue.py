@@ -1,7 +1,7 @@
 """The KPI catalogue, read from ``ccmm/standard_data/kpi/catalogue.yaml``.
 
-Each :class:`Kpi` says what it measures, where it sits in the performance system (category and
-dimension following clauses 116, 117, 120 and 123 of CC-CMM-OC 2017, and the COPC performance
+Each [`Kpi`][ccmm.kpi.Kpi] says what it measures, where it sits in the performance system (category
+and dimension following clauses 116, 117, 120 and 123 of CC-CMM-OC 2017, and the COPC performance
 family), how it is computed and which reference values are commonly quoted for it. Reference
 values are presets a user may override; nothing in ccmm treats them as rules.
 
@@ -45,7 +45,7 @@ _SUM_OF_COLUMNS = re.compile(rf"^\s*{_COLUMN}(\s*[+-]\s*{_COLUMN})*\s*$")
 def column_terms(expression: str) -> tuple[tuple[int, str], ...]:
     """Split ``"a + b - c"`` into ``((1, "a"), (1, "b"), (-1, "c"))``.
 
-    Raises :class:`InputDataError` when the expression is not a sum of column names.
+    Raises [`InputDataError`][ccmm.InputDataError] when the expression is not a sum of column names.
     """
     if not _SUM_OF_COLUMNS.match(expression):
         raise InputDataError(
@@ -149,7 +149,8 @@ class Kpi(_Frozen):
         return self
 
     def definition(self, definition_id: str) -> Definition:
-        """The named definition, or :class:`InputDataError` listing the known ones."""
+        """The named definition, or [`InputDataError`][ccmm.InputDataError] listing the known
+        ones."""
         for d in self.definitions:
             if d.id == definition_id:
                 return d
@@ -209,7 +210,8 @@ class KpiCatalogue(_Frozen):
         return self
 
     def get(self, kpi_id: str) -> Kpi:
-        """The KPI with this id; :class:`InputDataError` naming the id when there is none."""
+        """The KPI with this id; [`InputDataError`][ccmm.InputDataError] naming the id when there is
+        none."""
         for k in self.kpis:
             if k.id == kpi_id:
                 return k
@@ -228,7 +230,8 @@ class KpiCatalogue(_Frozen):
 
 
 def parse_kpi_catalogue(raw: Any, *, source: str = "<data>") -> KpiCatalogue:
-    """Validate a catalogue already read from YAML; :class:`StandardError` lists every problem."""
+    """Validate a catalogue already read from YAML; [`StandardError`][ccmm.StandardError] lists
+    every problem."""
     try:
         return KpiCatalogue.model_validate(raw)
     except ValidationError as exc:

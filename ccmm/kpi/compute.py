@@ -1,6 +1,6 @@
 """KPIs from interval and agent data, at any roll-up, as ratios of sums.
 
-:func:`compute` groups the canonical interval table (``tables/intervals.yaml``) by the requested
+`compute` groups the canonical interval table (``tables/intervals.yaml``) by the requested
 columns and, optionally, a calendar period; it sums the additive columns per group and only then
 divides, so a monthly service level is *answered within threshold summed over the month ÷
 offered summed over the month*, never a mean of half-hour percentages. Which numerator and
@@ -9,11 +9,12 @@ denominator each KPI uses comes from the KPI catalogue (``ccmm/standard_data/kpi
 The result is a pandas DataFrame: the group columns (``period`` first when ``freq`` is given),
 the summed inputs, then one column per KPI, named by its catalogue id. How it was computed
 (definitions chosen, formulas, and which values are undefined and why) is recorded in
-``result.attrs["ccmm"]`` as a :class:`KpiComputation`; read it with :func:`kpi_computation`.
-A zero denominator gives NaN, listed under :attr:`KpiComputation.undefined` with its reason.
+``result.attrs["ccmm"]`` as a [`KpiComputation`][ccmm.kpi.KpiComputation]; read it with
+[`kpi_computation`][ccmm.kpi.kpi_computation]. A zero denominator gives NaN, listed under
+`KpiComputation.undefined` with its reason.
 
-Partial results combine exactly: :func:`combine` adds the sums of results computed on disjoint
-parts of the data and recomputes the ratios, which equals computing on all rows at once.
+Partial results combine exactly: [`combine`][ccmm.kpi.combine] adds the sums of results computed on
+disjoint parts of the data and recomputes the ratios, which equals computing on all rows at once.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ class KpiComputation(_Frozen):
 
 
 def kpi_computation(result: pd.DataFrame) -> KpiComputation:
-    """The :class:`KpiComputation` recorded with a result of :func:`compute` (or relatives)."""
+    """The [`KpiComputation`][ccmm.kpi.KpiComputation] recorded with a result of `compute` (or
+    relatives)."""
     recorded = result.attrs.get(ATTRS_KEY)
     if not isinstance(recorded, KpiComputation):
         raise InputDataError(
@@ -302,7 +304,7 @@ def _interval_result(
     abandon_definition: AbandonDefinition,
     input_rows: int,
 ) -> pd.DataFrame:
-    """:func:`compute`'s result from the group sums, whichever backend summed them."""
+    """`compute`'s result from the group sums, whichever backend summed them."""
     kpis = _interval_kpis(service_level_definition, abandon_definition)
     has_handling = "handling_seconds" in present
     if not has_handling:
@@ -332,7 +334,8 @@ def _agent_result(
     freq: Freq | None,
     input_rows: int,
 ) -> pd.DataFrame:
-    """:func:`compute_agents`' result from the group sums, whichever backend summed them."""
+    """[`compute_agents`][ccmm.kpi.compute_agents]' result from the group sums, whichever backend
+    summed them."""
     record = KpiComputation(
         table="agents",
         by=tuple(by),
@@ -382,8 +385,8 @@ def compute(
     abandons)). ``abandon_definition``: ``"all"`` (abandoned ÷ offered) or ``"excluding_short"``
     ((abandoned − short) ÷ (offered − short)). Both are recorded in ``attrs["ccmm"]``.
 
-    Raises :class:`InputDataError` naming every bad column and row (see
-    :func:`validate_intervals`) and every bad option; never returns inf.
+    Raises [`InputDataError`][ccmm.InputDataError] naming every bad column and row (see
+    [`validate_intervals`][ccmm.kpi.validate_intervals]) and every bad option; never returns inf.
     """
     if is_spark_frame(intervals):
         from ccmm._spark import kpi as spark_kpi  # pyspark is imported only from here on
@@ -429,9 +432,10 @@ def compute_agents(
     """Agent KPIs (occupancy, utilisation, schedule adherence, attendance) as ratios of sums.
 
     ``agents`` is a pandas or polars DataFrame with the columns of the canonical agent table
-    (``tables/agents.yaml``); the result is a pandas DataFrame laid out like :func:`compute`'s
+    (``tables/agents.yaml``); the result is a pandas DataFrame laid out like `compute`'s
     (``period``, the ``by`` columns, the summed seconds, then the KPIs), with the record in
-    ``attrs["ccmm"]``. Raises :class:`InputDataError` naming every bad column and row.
+    ``attrs["ccmm"]``. Raises [`InputDataError`][ccmm.InputDataError] naming every bad column and
+    row.
     """
     if is_spark_frame(agents):
         from ccmm._spark import kpi as spark_kpi
@@ -452,7 +456,7 @@ def combine(results: Sequence[pd.DataFrame]) -> pd.DataFrame:
 
     The summed columns are added per group and the KPIs recomputed from the totals, so the
     outcome equals computing on all rows at once. All results must share table, grouping,
-    frequency and definitions; :class:`InputDataError` otherwise.
+    frequency and definitions; [`InputDataError`][ccmm.InputDataError] otherwise.
     """
     if not results:
         raise InputDataError("combine needs at least one KPI result, got none")

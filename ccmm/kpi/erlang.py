@@ -65,7 +65,8 @@ _SHOWN = 5  # offending elements quoted per argument; the rest are counted
 
 
 class _Problems:
-    """Collects every input problem, then raises one :class:`InputDataError` listing them all."""
+    """Collects every input problem, then raises one [`InputDataError`][ccmm.InputDataError] listing
+    them all."""
 
     def __init__(self) -> None:
         self.items: list[str] = []
@@ -349,7 +350,7 @@ class StaffingResult:
     occupancy: FloatResult
 
     def _repr_html_(self) -> str:
-        """Notebook display (rendered by :mod:`ccmm.report`, imported only when displayed)."""
+        """Notebook display (rendered by `ccmm.report`, imported only when displayed)."""
         from ccmm.report import fragment_html, section_for
 
         return fragment_html(section_for(self))
@@ -363,7 +364,8 @@ class StaffingResult:
 
 @dataclass(frozen=True)
 class ErlangAStaffingResult(StaffingResult):
-    """:class:`StaffingResult` under abandonment (Erlang A), plus the abandonment achieved."""
+    """[`StaffingResult`][ccmm.kpi.StaffingResult] under abandonment (Erlang A), plus the
+    abandonment achieved."""
 
     abandon_probability: FloatResult
 
@@ -675,9 +677,9 @@ def erlang_a_agents_for_service_level(
 ) -> ErlangAStaffingResult:
     """Smallest agent count whose Erlang A service level reaches the target.
 
-    Service level as in :func:`erlang_a_service_level`. Because the answered share can never
-    exceed ``n/A``, any ``n < target·A`` fails; the search doubles up from there until the
-    target is met, then bisects, on all elements at once.
+    Service level as in [`erlang_a_service_level`][ccmm.kpi.erlang_a_service_level]. Because the
+    answered share can never exceed ``n/A``, any ``n < target·A`` fails; the search doubles up from
+    there until the target is met, then bisects, on all elements at once.
     """
     problems = _Problems()
     level = _target_level(target_service_level, problems)

@@ -49,11 +49,11 @@ class AccuracyFigures(BaseModel):
 
 @dataclass(frozen=True)
 class ForecastAccuracy:
-    """Result of :func:`forecast_accuracy`.
+    """Result of [`forecast_accuracy`][ccmm.kpi.forecast_accuracy].
 
-    ``by_group``: one row per ``by`` group with the :class:`AccuracyFigures` fields as columns.
-    ``flagged``: the flagged intervals (``on`` columns, ``actual``, ``forecast``, ``error``,
-    ``ape`` and ``reason``), in key order.
+    ``by_group``: one row per ``by`` group with the [`AccuracyFigures`][ccmm.kpi.AccuracyFigures]
+    fields as columns. ``flagged``: the flagged intervals (``on`` columns, ``actual``, ``forecast``,
+    ``error``, ``ape`` and ``reason``), in key order.
     """
 
     overall: AccuracyFigures
@@ -142,9 +142,9 @@ def forecast_accuracy(
 
     Both frames hold the key columns ``on`` and the ``value`` column (contacts offered by
     default). Every key must appear in both frames exactly once: unmatched or duplicated keys,
-    empty or negative values raise :class:`InputDataError` listing them, rather than being
-    dropped. ``by`` (a subset of ``on``) gives per-group figures; ``threshold`` is the absolute
-    percentage error above which an interval is flagged (0.15 = 15 %).
+    empty or negative values raise [`InputDataError`][ccmm.InputDataError] listing them, rather than
+    being dropped. ``by`` (a subset of ``on``) gives per-group figures; ``threshold`` is the
+    absolute percentage error above which an interval is flagged (0.15 = 15 %).
     """
     if isinstance(on, str) or isinstance(by, str):
         raise InputDataError("on and by must be sequences of column names, not strings")

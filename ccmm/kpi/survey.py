@@ -8,7 +8,7 @@ correction (W. G. Cochran, *Sampling Techniques*, 3rd ed., Wiley, 1977, eqs. 4.1
     n  = n0 / (1 + (n0 − 1) / N)         (population of N)
 
 where z is the two-sided standard-normal quantile for the confidence level. The inverse,
-:func:`margin_of_error`, solves the same relation for e:
+[`margin_of_error`][ccmm.kpi.margin_of_error], solves the same relation for e:
 ``e = z · sqrt(p · (1 − p) / n · (N − n) / (N − 1))``.
 """
 
@@ -77,9 +77,9 @@ def margin_of_error(
 ) -> float:
     """Half-width of the confidence interval of a proportion from ``n`` responses.
 
-    The inverse of :func:`survey_sample_size` (Cochran 1977, with the finite-population
-    correction): ``z · sqrt(p(1 − p)/n · (N − n)/(N − 1))``; 0.0 when the whole population
-    answered. ``n`` must be between 1 and ``population``.
+    The inverse of [`survey_sample_size`][ccmm.kpi.survey_sample_size] (Cochran 1977, with the
+    finite-population correction): ``z · sqrt(p(1 − p)/n · (N − n)/(N − 1))``; 0.0 when the whole
+    population answered. ``n`` must be between 1 and ``population``.
     """
     _check_population(population)
     _check_proportion(proportion)
