@@ -1,10 +1,10 @@
 """Data-backed assessment: ratings suggested from the centre's own data, with their evidence.
 
-:func:`suggest` runs the checks that the edition's evidence mapping
+[`suggest`][ccmm.evidence.suggest] runs the checks that the edition's evidence mapping
 (``ccmm/standard_data/cc-cmm-oc/2017/evidence.yaml``) names for each item — the CRUCIAL checks,
 the metric registry, the fact table, target attainment, interval data and the customer survey —
-and grades each item by the mapping's rules. :func:`merge` combines the suggestions with an
-assessor's ratings without ever raising one. See ``docs/evidence.md``.
+and grades each item by the mapping's rules. [`merge`][ccmm.evidence.merge] combines the suggestions
+with an assessor's ratings without ever raising one. See ``docs/evidence.md``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The check kinds of the evidence mapping: each reads the input tables and reports its outcome.
 
-A check returns an :class:`Outcome`: ``pass``/``fail`` with the rows it checked and the rows at
+A check returns an `Outcome`: ``pass``/``fail`` with the rows it checked and the rows at
 fault, or ``not_run`` with the inputs it lacked. Grading happens elsewhere, from the mapping's
 rules; nothing here decides a rating.
 """
@@ -26,7 +26,7 @@ from ccmm.evidence.results import CheckStatus, OffendingRow
 if TYPE_CHECKING:
     from ccmm.crucial import CrucialReport
 
-#: Every table :func:`ccmm.evidence.suggest` accepts, in the order they are reported.
+#: Every table [`ccmm.evidence.suggest`][] accepts, in the order they are reported.
 TABLES: tuple[str, ...] = ("registry", "facts", "intervals", "analysis_log", "survey")
 
 
@@ -114,7 +114,7 @@ def _month_label(p: pd.Period) -> str:
 
 
 class Context:
-    """The inputs of one :func:`ccmm.evidence.suggest` call, with views computed once."""
+    """The inputs of one [`ccmm.evidence.suggest`][] call, with views computed once."""
 
     def __init__(
         self, originals: Mapping[str, object], frames: Mapping[str, pd.DataFrame], as_of: dt.date

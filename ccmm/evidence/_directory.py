@@ -59,8 +59,9 @@ def read_evidence_tables(path: str | PathLike[str]) -> dict[str, pd.DataFrame]:
     """The evidence tables found in directory ``path``, typed per their canonical specs.
 
     Reads ``registry.csv``, ``facts.csv``, ``intervals.csv``, ``analysis_log.csv`` and
-    ``survey.csv`` when present. Raises :class:`InputDataError` when ``path`` is not a directory,
-    holds none of these files, or a file cannot be read as CSV (every such file listed).
+    ``survey.csv`` when present. Raises [`InputDataError`][ccmm.InputDataError] when ``path`` is not
+    a directory, holds none of these files, or a file cannot be read as CSV (every such file
+    listed).
     """
     folder = Path(path)
     if not folder.is_dir():
@@ -86,7 +87,7 @@ def read_evidence_tables(path: str | PathLike[str]) -> dict[str, pd.DataFrame]:
 
 
 def suggest_from_directory(path: str | PathLike[str], *, as_of: dt.date | str) -> Suggestions:
-    """:func:`ccmm.evidence.suggest` on the CSV tables of directory ``path``.
+    """[`ccmm.evidence.suggest`][] on the CSV tables of directory ``path``.
 
     This is what ``ccmm evaluate FILE --evidence DIR`` calls.
     """

@@ -1,6 +1,6 @@
 """The evidence mapping of an edition (``evidence.yaml``): checks, item -> checks, grading rules.
 
-Read with :mod:`importlib.resources` from the edition's directory, next to (but apart from) the
+Read with `importlib.resources` from the edition's directory, next to (but apart from) the
 standard's own data, and validated against the standard: every item id must exist and every check
 named by an item must be defined.
 """

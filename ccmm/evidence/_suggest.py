@@ -98,8 +98,8 @@ def suggest(
     offending rows as evidence. Items that cannot be judged are listed in ``not_judged`` with the
     inputs they lack; they are never guessed.
 
-    Raises :class:`InputDataError` when a table is not a DataFrame or lacks required columns
-    (every problem at once) or ``as_of`` is not a date. Data-quality findings are evidence,
+    Raises [`InputDataError`][ccmm.InputDataError] when a table is not a DataFrame or lacks required
+    columns (every problem at once) or ``as_of`` is not a date. Data-quality findings are evidence,
     never raised.
     """
     day = as_date(as_of)

@@ -1,8 +1,8 @@
 """Survey sample size for a proportion, from the confidence level and the margin of error.
 
-The figure is :func:`ccmm.kpi.survey.survey_sample_size` (Cochran's ``n0 = z² p (1 - p) / e²``
+The figure is [`ccmm.kpi.survey.survey_sample_size`][] (Cochran's ``n0 = z² p (1 - p) / e²``
 with the finite-population correction, rounded up); this wrapper keeps the evidence check's own
-argument rules and messages: plain :class:`ValueError` texts, and no response needed when the
+argument rules and messages: plain `ValueError` texts, and no response needed when the
 expected proportion is 0 or 1.
 """
 

@@ -1,4 +1,4 @@
-"""Typed results of :func:`ccmm.evidence.suggest` and :func:`ccmm.evidence.merge`.
+"""Typed results of [`ccmm.evidence.suggest`][] and [`ccmm.evidence.merge`][].
 
 Offending rows are kept as small records (table, row key, message), not DataFrames, so that every
 result is a frozen pydantic model that serialises to JSON.
@@ -81,7 +81,7 @@ class NotJudged(FrozenModel):
 
 
 class Suggestions(FrozenModel):
-    """Everything :func:`ccmm.evidence.suggest` found, items in catalogue order."""
+    """Everything [`ccmm.evidence.suggest`][] found, items in catalogue order."""
 
     standard_id: str
     edition: str
