@@ -1,8 +1,8 @@
-"""CRUCIAL checks with a Spark interval table: the same report as :func:`ccmm.crucial.check`.
+"""CRUCIAL checks with a Spark interval table: the same report as [`ccmm.crucial.check`][].
 
 The interval table is the large one (years of half-hours for every queue), so it stays in Spark:
 its column checks (from ``tables/intervals.yaml``) and row rules (the predicates of
-:mod:`ccmm.crucial._rules`) become Spark SQL conditions counted in one aggregation pass, and the
+`ccmm.crucial._rules`) become Spark SQL conditions counted in one aggregation pass, and the
 interval grid is a window over each queue and channel. For each failing check only a bounded
 sample of rows (the first by table key) reaches the driver; the counts are exact. The fact
 table, registry and analysis log hold monthly values and one row per metric; given as Spark
@@ -322,7 +322,7 @@ def check(
     as_of: dt.date | str,
     tolerance: float,
 ) -> CrucialReport:
-    """:func:`ccmm.crucial.check` when any table is a Spark DataFrame."""
+    """[`ccmm.crucial.check`][] when any table is a Spark DataFrame."""
     day = engine._check_date(as_of, tolerance)
     given = {
         "facts": facts,

@@ -1,4 +1,4 @@
-"""KPI roll-ups on Spark: the same validation and ratios of sums as :mod:`ccmm.kpi.compute`.
+"""KPI roll-ups on Spark: the same validation and ratios of sums as `ccmm.kpi.compute`.
 
 Validation is one aggregation pass that counts every problem of every column (the checks come
 from ``tables/<name>.yaml`` and ``kpi/row_checks.yaml``, as in pandas); only when something is
@@ -230,7 +230,7 @@ def _rollup(
     freq: Freq | None,
     with_threshold: bool,
 ) -> tuple[pd.DataFrame, npt.NDArray[np.bool_] | None, int]:
-    """Per-group sums (laid out as :func:`ccmm.kpi.compute._rollup`'s), mixed flags, row count."""
+    """Per-group sums (laid out as `ccmm.kpi.compute._rollup`'s), mixed flags, row count."""
     F = functions()
     keys: list[Any] = [frame[name].alias(name) for name in by]
     if freq is not None:
@@ -291,7 +291,7 @@ def compute(
     service_level_definition: ServiceLevelDefinition,
     abandon_definition: AbandonDefinition,
 ) -> pd.DataFrame:
-    """:func:`ccmm.kpi.compute` for a Spark interval table; same result, same errors."""
+    """`ccmm.kpi.compute` for a Spark interval table; same result, same errors."""
     spec = load_table_spec("intervals")
     df = _keep(intervals, spec, by)
     _check_options(by, freq, list(df.columns), "intervals")
@@ -319,7 +319,7 @@ def compute(
 
 
 def compute_agents(agents: Any, *, by: Sequence[str], freq: Freq | None) -> pd.DataFrame:
-    """:func:`ccmm.kpi.compute_agents` for a Spark agent table; same result, same errors."""
+    """[`ccmm.kpi.compute_agents`][] for a Spark agent table; same result, same errors."""
     spec = load_table_spec("agents")
     df = _keep(agents, spec, by)
     _check_options(by, freq, list(df.columns), "agents")

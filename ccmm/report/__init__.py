@@ -1,17 +1,17 @@
 """Reports people want to look at: one self-contained HTML file, or Markdown, or JSON.
 
-A :class:`Report` is a title and a sequence of sections, each wrapping a ccmm result
+A `Report` is a title and a sequence of sections, each wrapping a ccmm result
 (evaluation, plan, CRUCIAL check, target attainment, staffing, or any table). The renderings
 carry the same content:
 
-* :func:`render_html`: one HTML document with inline CSS and SVG charts (radar of C-Rate and
+* `render_html`: one HTML document with inline CSS and SVG charts (radar of C-Rate and
   F-Rate per domain, level ladder, trend sparklines); no JavaScript, no external file or CDN;
-* :func:`render_markdown`: the same headings, figures and tables, without the charts (whose
+* `render_markdown`: the same headings, figures and tables, without the charts (whose
   numbers are in the tables);
-* :func:`render_json` / :func:`report_dict`: the underlying results, language-neutral.
+* `render_json` / `report_dict`: the underlying results, language-neutral.
 
 Every text can be rendered in English (``lang="en"``) or Simplified Chinese (``"zh"``).
-:func:`demo_report` tells the whole story on the bundled examples (``ccmm demo``). This package
+`demo_report` tells the whole story on the bundled examples (``ccmm demo``). This package
 is never imported by ``import ccmm``; the results' ``_repr_html_`` import it on demand.
 """
 

@@ -50,7 +50,7 @@ def attainment_series(
 
     The series starts at the metric's first month with a value; after that, a month without a
     row, with a non-numeric value or with more than one row for the metric (which
-    :func:`ccmm.kpi.attainment` reports as a problem) shows as a gap (None).
+    `ccmm.kpi.attainment` reports as a problem) shows as a gap (None).
     """
     import pandas as pd
 
@@ -111,7 +111,7 @@ def staffing_rows(
     calls_column: str = "offered",
     interval_column: str = "interval_minutes",
 ) -> tuple[StaffingRow, ...]:
-    """Summarise the output of :func:`ccmm.kpi.staff_intervals` per group of ``by`` columns
+    """Summarise the output of [`ccmm.kpi.staff_intervals`][] per group of ``by`` columns
     (one row for everything when ``by`` is empty), groups in order of first appearance."""
     import numpy as np
 
@@ -159,7 +159,8 @@ def staffing_rows(
 def staffing_scenario(
     result: StaffingResult, *, calls: float, aht: float, interval_minutes: float
 ) -> StaffingRow:
-    """One interval's staffing (a :class:`~ccmm.kpi.StaffingResult` of scalars) as a row."""
+    """One interval's staffing (a [`StaffingResult`][ccmm.kpi.StaffingResult] of scalars) as a
+    row."""
     agents, scheduled = int(result.agents), int(result.scheduled)
     agent_seconds = agents * interval_minutes * 60.0
     return StaffingRow(

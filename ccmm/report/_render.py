@@ -1,4 +1,4 @@
-"""HTML, Markdown, JSON and plain-text renderings of a :class:`~ccmm.report.Report`."""
+"""HTML, Markdown, JSON and plain-text renderings of a `Report`."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def _block_html(block: Block) -> str:
 
 
 def section_html(section: Section, lang: Lang = "en", *, heading_level: int = 2) -> str:
-    """One section as an HTML ``<section>`` element (no styles; see :func:`fragment_html`)."""
+    """One section as an HTML ``<section>`` element (no styles; see `fragment_html`)."""
     blocks = section_blocks(section, lang)
     parts = [f"<h{heading_level}>{escape(section_title(section, lang))}</h{heading_level}>"]
     for block in blocks:
