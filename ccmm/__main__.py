@@ -1,4 +1,4 @@
-"""``python -m ccmm``: the ``ccmm`` command (see :mod:`ccmm.cli` and ``docs/cli.md``)."""
+"""``python -m ccmm``: the ``ccmm`` command (see `ccmm.cli` and ``docs/cli.md``)."""
 
 from __future__ import annotations
 

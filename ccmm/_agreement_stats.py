@@ -5,7 +5,7 @@
 its coefficient is undefined for the data (no subject to compare, or no variation to correct for
 chance); the caller turns that into a reason. Formulas are written out in ``docs/agreement.md``.
 
-Imported lazily by :func:`ccmm.agreement` so that ``import ccmm`` does not load numpy.
+Imported lazily by `ccmm.agreement` so that ``import ccmm`` does not load numpy.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Every error a user can cause is a :class:`CCMMError`.
+"""Every error a user can cause is a [`CCMMError`][ccmm.CCMMError].
 
 Messages say where (file, row, item, column) and what was expected versus what arrived, in the
 style of ``rating must be 0, 5 or 10, got 7``. When several problems are found at once they are
-all reported: :attr:`CCMMError.problems` lists them one per line.
+all reported: `CCMMError.problems` lists them one per line.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Reading assessments from JSON, YAML and CSV files, and writing fill-in templates.
 
-CSV layout (what :func:`write_assessment_template` writes):
+CSV layout (what [`write_assessment_template`][ccmm.write_assessment_template] writes):
 
 * metadata lines first, each ``# key: value`` — ``standard_id``, ``edition``, ``organisation``,
   ``assessed_on`` (ISO date), ``assessors`` (separated by ``;``), ``operating_years`` (blank when

@@ -1,7 +1,7 @@
 """Finding, loading and caching standards.
 
 Shipped standards live in ``ccmm/standard_data/<id>/<edition>/`` as ``standard.yaml`` (structure
-and level rules), ``clauses.yaml`` and ``glossary.yaml``, read with :mod:`importlib.resources`.
+and level rules), ``clauses.yaml`` and ``glossary.yaml``, read with `importlib.resources`.
 A user's standard is either one YAML/JSON file holding all of it or a directory laid out like a
 shipped edition.
 """

@@ -1,4 +1,5 @@
-"""Base model: frozen, ``extra="forbid"``, and validation errors raised as :class:`CCMMError`.
+"""Base model: frozen, ``extra="forbid"``, and validation errors raised as
+[`CCMMError`][ccmm.CCMMError].
 
 pydantic reports every problem of an input at once; we keep that, but raise it as the ccmm error
 class of the model (a ``ValueError`` too) with one located line per problem, so that callers need
@@ -42,7 +43,7 @@ def validation_problems(exc: ValidationError, *, where: str = "") -> list[str]:
 
 
 class FrozenModel(BaseModel):
-    """Immutable pydantic model whose validation failures are :class:`CCMMError`s."""
+    """Immutable pydantic model whose validation failures are [`CCMMError`][ccmm.CCMMError]s."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     _error_class: ClassVar[type[CCMMError]] = CCMMError

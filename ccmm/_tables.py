@@ -1,7 +1,7 @@
 """Canonical table definitions, read from ``ccmm/standard_data/tables/*.yaml``.
 
-A :class:`TableSpec` is backend-neutral: the pandas and polars pandera schemas (see
-:mod:`ccmm.crucial.schemas`) and the KPI code are all built from the same spec, so a column is
+A `TableSpec` is backend-neutral: the pandas and polars pandera schemas (see
+[`ccmm.crucial.schemas`][]) and the KPI code are all built from the same spec, so a column is
 defined exactly once.
 """
 
@@ -80,7 +80,7 @@ def missing_columns(columns: Iterable[str], spec: TableSpec) -> list[str]:
 def require_columns(
     columns: Iterable[str], spec: TableSpec, *, table: str | None = None, also: Iterable[str] = ()
 ) -> None:
-    """Raise :class:`InputDataError` naming every required column that is absent."""
+    """Raise [`InputDataError`][ccmm.InputDataError] naming every required column that is absent."""
     present = list(columns)
     absent = missing_columns(present, spec) + [c for c in also if c not in set(present)]
     if absent:

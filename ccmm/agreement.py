@@ -1,8 +1,8 @@
 """Several assessors: consolidate their assessments into one, and measure how well they agree.
 
-:func:`consolidate` merges assessments of one centre by several assessors into one
-:class:`~ccmm.Assessment` (per item and rating, the lower median or the minimum of the grades)
-and lists the items they disagree on. :func:`agreement` measures agreement with exact agreement,
+[`consolidate`][ccmm.consolidate] merges assessments of one centre by several assessors into one
+[`Assessment`][ccmm.Assessment] (per item and rating, the lower median or the minimum of the grades)
+and lists the items they disagree on. `agreement` measures agreement with exact agreement,
 Cohen's kappa (two raters), Fleiss' kappa and Krippendorff's alpha, either on assessments or on
 any long table of scores (subject, rater, score) such as a call-monitoring calibration session.
 Formulas and conventions: ``docs/agreement.md``.
@@ -31,7 +31,7 @@ RatingChoice = Literal["c_rate", "f_rate", "both"]
 Assessments = Sequence[Assessment] | Mapping[str, Assessment]
 
 TABLE_COLUMNS = ("subject", "rater", "score")
-"""Columns of the long table :func:`agreement` accepts: one row per score a rater gave."""
+"""Columns of the long table `agreement` accepts: one row per score a rater gave."""
 
 
 # ---- results --------------------------------------------------------------------------------
@@ -218,7 +218,7 @@ def consolidate(
 ) -> Consolidation:
     """Merge assessments of one centre by several assessors into one assessment.
 
-    ``assessments`` is a sequence of :class:`~ccmm.Assessment` or a mapping assessor name ->
+    ``assessments`` is a sequence of [`Assessment`][ccmm.Assessment] or a mapping assessor name ->
     assessment. Per item and rating (C-Rate and F-Rate separately), the consolidated grade is
 
     * ``"median"``: the *lower* median of the grades given. With an odd number of assessors
@@ -232,10 +232,11 @@ def consolidate(
     union of evidence references, the notes (one text kept as written, different texts each
     prefixed with the assessors who wrote them) and the item's ``assessor`` when all agree.
 
-    Raises :class:`~ccmm.AssessmentError` for fewer than two assessors, one assessor twice,
-    different organisations or unknown item ids, :class:`~ccmm.StandardMismatchError` for
-    assessments of different standards or editions, :class:`~ccmm.InputDataError` for a bad
-    ``method`` or input that is not assessments.
+    Raises [`AssessmentError`][ccmm.AssessmentError] for fewer than two assessors, one assessor
+    twice, different organisations or unknown item ids,
+    [`StandardMismatchError`][ccmm.StandardMismatchError] for assessments of different standards or
+    editions, [`InputDataError`][ccmm.InputDataError] for a bad ``method`` or input that is not
+    assessments.
     """
     if method not in ("median", "min"):
         raise InputDataError(f"method must be 'median' or 'min', got {method!r}")
@@ -477,7 +478,7 @@ def agreement(
 
     ``ratings`` is either
 
-    * two or more :class:`~ccmm.Assessment` (a sequence, or a mapping rater name ->
+    * two or more [`Assessment`][ccmm.Assessment] (a sequence, or a mapping rater name ->
       assessment) of one standard: each item's C-Rate and F-Rate are separate subjects
       (``rating="both"``, the default), or only one of them (``rating="c_rate"`` or
       ``"f_rate"``); the scale is the standard's grades (0, 5, 10); or
@@ -489,10 +490,11 @@ def agreement(
     given only for exactly two raters; otherwise it is ``None`` and ``cohen_kappa_reason`` says
     why, and so for every coefficient that is undefined on the data.
 
-    Raises :class:`~ccmm.InputDataError` for fewer than two raters, unknown raters, missing
-    columns, scores that are not numbers or off the scale, a rater scoring a subject twice;
-    :class:`~ccmm.AssessmentError` / :class:`~ccmm.StandardMismatchError` for one assessor only
-    or assessments of different standards.
+    Raises [`InputDataError`][ccmm.InputDataError] for fewer than two raters, unknown raters,
+    missing columns, scores that are not numbers or off the scale, a rater scoring a subject twice;
+    [`AssessmentError`][ccmm.AssessmentError] /
+    [`StandardMismatchError`][ccmm.StandardMismatchError] for one assessor only or assessments of
+    different standards.
     """
     if _is_data_frame(ratings):
         if rating is not None or standard is not None:

@@ -56,8 +56,8 @@ class ItemScore(FrozenModel):
 class Assessment(FrozenModel):
     """One organisation's ratings against one standard edition.
 
-    ``scores`` maps item id (e.g. ``"47"``, ``"109.1"``) to its :class:`ItemScore`. Items left
-    out are *not assessed*; what that means is decided by :func:`ccmm.evaluate`.
+    ``scores`` maps item id (e.g. ``"47"``, ``"109.1"``) to its [`ItemScore`][ccmm.ItemScore]. Items
+    left out are *not assessed*; what that means is decided by [`ccmm.evaluate`][].
     """
 
     _error_class = AssessmentError
@@ -84,7 +84,8 @@ class Assessment(FrozenModel):
 
 
 def assessment_json_schema() -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of an assessment file, generated from :class:`Assessment`.
+    """JSON Schema (draft 2020-12) of an assessment file, generated from
+    [`Assessment`][ccmm.Assessment].
 
     The same schema ships as ``ccmm/standard_data/schemas/assessment.schema.json`` so that tools
     without Python can validate assessment files.

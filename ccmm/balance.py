@@ -59,7 +59,7 @@ class DomainBalance(FrozenModel):
 
 
 class MethodExecution(FrozenModel):
-    """The result of :func:`method_execution`.
+    """The result of [`method_execution`][ccmm.method_execution].
 
     ``f_exceeds_c`` lists the items whose F-Rate exceeds their C-Rate, in catalogue order;
     ``domains`` the balance of every domain in the standard's order; ``overall`` over all items.
@@ -101,8 +101,8 @@ def _balance(
 def method_execution(assessment: Assessment, standard: Standard | None = None) -> MethodExecution:
     """Items executed beyond their method (F-Rate > C-Rate) and the C/F balance per domain.
 
-    Raises :class:`ccmm.AssessmentError` for item ids the standard does not have; items left out
-    are reported by :func:`ccmm.evaluate`, not here (they have no ratings to compare).
+    Raises [`ccmm.AssessmentError`][] for item ids the standard does not have; items left out
+    are reported by [`ccmm.evaluate`][], not here (they have no ratings to compare).
     """
     std = resolve_standard(assessment, standard)
     unknown = [i for i in assessment.scores if not std.has_item(i)]

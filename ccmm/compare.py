@@ -1,6 +1,6 @@
 """What changed between two assessments of one standard: level, every rule, every rating.
 
-Both assessments are evaluated with :func:`ccmm.evaluate` (so both must be complete, as there);
+Both assessments are evaluated with [`ccmm.evaluate`][] (so both must be complete, as there);
 an item left out of one of them counts 0 there, as the evaluator counts it, and is also listed in
 ``newly_assessed`` or ``no_longer_assessed`` so that a change of coverage is never mistaken for a
 silent change of ratings.
@@ -42,10 +42,10 @@ class RuleMovement(FrozenModel):
 
 
 class Comparison(FrozenModel):
-    """The result of :func:`compare`.
+    """The result of `compare`.
 
     ``improved`` and ``regressed`` list each changed rating once, in catalogue order with C-Rate
-    before F-Rate; :meth:`improved_in` and :meth:`regressed_in` pick one rating.
+    before F-Rate; `improved_in` and `regressed_in` pick one rating.
     """
 
     standard_id: str
@@ -99,7 +99,7 @@ def compare(
     before: Assessment, after: Assessment, *, standard: Standard | None = None
 ) -> Comparison:
     """Compare two assessments of the same standard edition (``standard``: default, the shipped
-    one they name). Raises :class:`ccmm.StandardMismatchError` when they name different ones."""
+    one they name). Raises [`ccmm.StandardMismatchError`][] when they name different ones."""
     if (before.standard_id, before.edition) != (after.standard_id, after.edition):
         raise StandardMismatchError(
             f"cannot compare: the assessment before ({before.organisation!r}) is for "

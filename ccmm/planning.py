@@ -1,4 +1,5 @@
-"""The cheapest way up (:func:`plan`) and how fragile the current level is (:func:`margin`).
+"""The cheapest way up ([`plan`][ccmm.plan]) and how fragile the current level is
+([`margin`][ccmm.margin]).
 
 Both work on *steps*: a step moves one rating (C-Rate or F-Rate) of one item by one grade of the
 standard's scale (0 -> 5 or 5 -> 10 upwards, 10 -> 5 or 5 -> 0 downwards). On the scale 0, 5, 10
@@ -128,7 +129,7 @@ class Plan(FrozenModel):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        """Notebook display (rendered by :mod:`ccmm.report`, imported only when displayed)."""
+        """Notebook display (rendered by `ccmm.report`, imported only when displayed)."""
         from ccmm.report import fragment_html, section_for
 
         return fragment_html(section_for(self))
@@ -443,8 +444,8 @@ def plan(
     """The fewest one-grade steps with which ``assessment`` meets the score rules of
     ``target_level`` and of every level below it; ratings of ``frozen_items`` never move.
 
-    Raises :class:`ccmm.InputDataError` for a target that is not a level of the standard or
-    unknown frozen item ids, and what :func:`ccmm.evaluate` raises for the assessment itself.
+    Raises [`ccmm.InputDataError`][] for a target that is not a level of the standard or
+    unknown frozen item ids, and what [`ccmm.evaluate`][] raises for the assessment itself.
     """
     std = resolve_standard(assessment, standard)
     _check_planning_standard(std)

@@ -1,6 +1,6 @@
 """The level evaluator: which level an assessment reaches, and why, rule by rule.
 
-Every rule comes from the standard's data (:class:`ccmm.standard.LevelRule`); nothing about
+Every rule comes from the standard's data ([`ccmm.standard.LevelRule`][]); nothing about
 CC-CMM is written here. The semantics, also documented in ``docs/evaluation.md``:
 
 * a share rule ``(scope, rating, minimum)`` holds when (items of the scope whose ``rating`` is the
@@ -11,7 +11,7 @@ CC-CMM is written here. The semantics, also documented in ``docs/evaluation.md``
 * the minimum operating years compare with ``assessment.operating_years``; unknown years never
   meet the rule;
 * items of an optional domain (5.0 in CC-CMM) may be left out and count 0; any other item left
-  out raises :class:`ccmm.IncompleteAssessmentError` unless ``allow_missing=True``.
+  out raises [`ccmm.IncompleteAssessmentError`][] unless ``allow_missing=True``.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ class AreaScore(FrozenModel):
 
 
 class Evaluation(FrozenModel):
-    """The result of :func:`evaluate`: the level, every rule of every level, sums and gaps."""
+    """The result of [`evaluate`][ccmm.evaluate]: the level, every rule of every level, sums and
+    gaps."""
 
     standard_id: str
     edition: str
@@ -104,7 +105,7 @@ class Evaluation(FrozenModel):
     operating_years: float | None
 
     def level_result(self, level: int) -> LevelResult:
-        """The :class:`LevelResult` of ``level`` (1-based)."""
+        """The [`LevelResult`][ccmm.LevelResult] of ``level`` (1-based)."""
         return self.levels[level - 1]
 
     @property
@@ -133,7 +134,7 @@ class Evaluation(FrozenModel):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        """Notebook display (rendered by :mod:`ccmm.report`, imported only when displayed)."""
+        """Notebook display (rendered by `ccmm.report`, imported only when displayed)."""
         from ccmm.report import fragment_html, section_for
 
         return fragment_html(section_for(self))
@@ -204,7 +205,8 @@ def _check_items(assessment: Assessment, standard: Standard, allow_missing: bool
 def share_rule_result(
     level: int, rule: ShareRule, count: int, denominator: int, standard: Standard
 ) -> RuleResult:
-    """The :class:`RuleResult` of a share rule given the count of top-grade items in its scope."""
+    """The [`RuleResult`][ccmm.RuleResult] of a share rule given the count of top-grade items in its
+    scope."""
     scope = standard.scope(rule.scope)
     need = items_needed(rule.minimum, denominator)
     short = max(0, need - count)
@@ -432,7 +434,7 @@ def evaluate_many(
     assessment, in order of first appearance: ``assessment_id``, ``level``, ``total``,
     ``operating_years``, then ``<rating>_count[<scope>]`` and ``<rating>_share[<scope>]`` for
     every (rating, scope) the level rules use, and ``L<n>_holds`` per level. The levels equal
-    :func:`evaluate`'s for every assessment.
+    [`evaluate`][ccmm.evaluate]'s for every assessment.
     """
     from ccmm._many import evaluate_frame
 

@@ -1,7 +1,7 @@
 """Typed model of a maturity standard: domains, sections, clauses, scored items, level rules.
 
-A :class:`Standard` is built from data (see :func:`ccmm.load_standard`); nothing about CC-CMM is
-hard-coded here, so a user's own standard of the same schema works the same way.
+A [`Standard`][ccmm.Standard] is built from data (see [`ccmm.load_standard`][]); nothing about
+CC-CMM is hard-coded here, so a user's own standard of the same schema works the same way.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Every subcommand takes ``--format text|json|markdown|html``, ``--lang en|zh`` and ``-o FILE``.
 Exit status: 0 when all is well, 1 when a check or a gate fails (``check`` with a failing
 principle, ``attainment`` not passed, ``evaluate --min-level`` not reached, …), 2 on bad input:
-the :class:`ccmm.CCMMError` message is printed without a traceback (argparse usage errors are 2
+the [`ccmm.CCMMError`][] message is printed without a traceback (argparse usage errors are 2
 as well). Run without arguments, ``ccmm`` evaluates the bundled example assessment. The full
 reference is ``docs/cli.md``.
 """

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def render(report: Report, fmt: str, lang: str) -> str:
-    """``report`` rendered in ``fmt`` (one of :data:`FORMATS`) and ``lang``."""
+    """``report`` rendered in ``fmt`` (one of `FORMATS`) and ``lang``."""
     from ccmm.report import render_html, render_json, render_markdown, render_text
 
     language: Lang = "zh" if lang == "zh" else "en"

@@ -182,7 +182,7 @@ def type_table(
 def read_table(
     path: str | Path, table: str | None = None, *, time_zone: str | None = None
 ) -> pd.DataFrame:
-    """Read ``path``; with ``table``, type its canonical columns (see :func:`type_table`)."""
+    """Read ``path``; with ``table``, type its canonical columns (see `type_table`)."""
     frame = read_raw(path)
     if table is None:
         return frame
