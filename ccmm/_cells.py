@@ -45,6 +45,8 @@ def fmt(v: object) -> str:
 def as_date(as_of: object) -> dt.date:
     """``as_of`` as a date: a date, a datetime (its date) or ISO date text."""
     if isinstance(as_of, pd.Timestamp | dt.datetime):
+        if pd.isna(as_of):  # NaT passes for a datetime but has no date
+            raise InputDataError("as_of must be a date (or ISO date text), got NaT")
         return as_of.date()
     if isinstance(as_of, dt.date):
         return as_of

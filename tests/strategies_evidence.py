@@ -205,6 +205,7 @@ def suggest_example(name: Literal["clean", "dirty"]) -> Suggestions:
 
 __all__ = [
     "CATEGORY",
+    "DATE_COLUMNS",
     "DIMENSION",
     "METRICS",
     "METRIC_IDS",
@@ -212,6 +213,38 @@ __all__ = [
     "Dataset",
     "build_dataset",
     "clean_datasets",
+    "junk",
     "shuffled",
     "suggest_example",
 ]
+
+
+def junk() -> st.SearchStrategy[object]:
+    """Arguments of every wrong kind: None, bools, huge ints, NaN and inf, text, bytes,
+    containers, dates, empty frames and frames with a duplicated column name."""
+    return st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.integers(min_value=2**63, max_value=2**200),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=40),
+        st.binary(max_size=20),
+        st.lists(st.integers(), max_size=3),
+        st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+        st.dates(),
+        st.just(pd.DataFrame()),
+        st.just(pd.DataFrame([[1, 2]], columns=["metric", "metric"])),
+        st.just(pd.NaT),
+    )
+
+
+#: Every date column of the evidence tables, as (table, column).
+DATE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("facts", "period_start"),
+    ("analysis_log", "period_start"),
+    ("survey", "period_start"),
+    ("registry", "definition_reviewed_on"),
+    ("registry", "target_set_on"),
+    ("intervals", "interval_start"),
+)

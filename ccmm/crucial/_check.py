@@ -525,6 +525,10 @@ def _month_start(values: pd.Series) -> pd.Series:
     return ts.dt.to_period("M").dt.start_time
 
 
+def _month_text(start: pd.Timestamp) -> str:
+    return "an undated month" if pd.isna(start) else start.strftime("%Y-%m")
+
+
 def _fact_checks(
     facts: _Table,
     reg: _Registry,
@@ -679,7 +683,8 @@ def _fact_checks(
                 _fill(
                     "below_target_analysed",
                     metric=fmt(metric.iloc[p]),
-                    month=month.iloc[p].strftime("%Y-%m"),
+                    # A blank period_start is column_not_null's finding; name no month here.
+                    month=_month_text(month.iloc[p]),
                     value=fmt(value[p]),
                     expected=fmt(target[p]),
                 )

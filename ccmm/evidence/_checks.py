@@ -127,6 +127,23 @@ class Context:
         """The tables among ``tables`` that were not given."""
         return [t for t in tables if t not in self.frames]
 
+    def blocked(
+        self, summary: str, *tables: str, may_be_empty: Iterable[str] = ("analysis_log",)
+    ) -> Outcome | None:
+        """``not_run`` when one of ``tables`` was not given or holds no rows, else ``None``.
+
+        A check over no rows proves nothing, so a header-only table stops the checks that judge
+        its rows. An empty analysis log is a statement (nothing was analysed), so it may be empty.
+        """
+        absent = self.has(*tables)
+        if absent:
+            return _not_run(summary, f"needs {', '.join(absent)}", absent)
+        allowed = set(may_be_empty)
+        empty = [t for t in tables if t not in allowed and len(self.frames[t]) == 0]
+        if empty:
+            return _not_run(summary, f"{', '.join(empty)} holds no rows", empty)
+        return None
+
     @cached_property
     def crucial(self) -> CrucialReport:
         from ccmm.crucial import check
@@ -217,9 +234,11 @@ def _crucial(ctx: Context, params: Mapping[str, Any]) -> Outcome:
         needed.append("intervals")
     if check_id == "below_target_analysed":
         needed.append("analysis_log")
-    absent = ctx.has(*needed)
-    if absent:
-        return _not_run(summary, f"needs {', '.join(absent)}", absent)
+    # Only the table whose rows the check judges must hold rows; the others need only be given.
+    may_be_empty = [t for t in needed if t != definition.table]
+    stop = ctx.blocked(summary, *needed, may_be_empty=may_be_empty)
+    if stop is not None:
+        return stop
     report = ctx.crucial
     result = next(
         (r for p in report.principles.values() for r in p.checks if r.check == check_id), None
@@ -279,9 +298,9 @@ def _registry_documented(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     columns = [str(c) for c in params["columns"]]
     category = params.get("category")
     summary = f"every registered {_scope_label(category)} has {', '.join(columns)} written down"
-    absent = ctx.has("registry")
-    if absent:
-        return _not_run(summary, "needs the registry", absent)
+    stop = ctx.blocked(summary, "registry")
+    if stop is not None:
+        return stop
     frame = ctx.frames["registry"]
     lacking = [c for c in columns if c not in frame.columns]
     if lacking:
@@ -317,9 +336,9 @@ def _registry_covers(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     category = params.get("category")
     where = f"the {category} metrics" if category else "the registered metrics"
     summary = f"{where} cover every {column} of: {', '.join(values)}"
-    absent = ctx.has("registry")
-    if absent:
-        return _not_run(summary, "needs the registry", absent)
+    stop = ctx.blocked(summary, "registry")
+    if stop is not None:
+        return stop
     frame = ctx.frames["registry"]
     have = frame[column].astype(object).map(fmt)
     if category:
@@ -356,9 +375,9 @@ def _metric_has_target(ctx: Context, params: Mapping[str, Any]) -> Outcome:
         f"every registered {_scope_label(category)} has a target "
         "(the registry's, or its own on every fact row)"
     )
-    absent = ctx.has("registry", "facts")
-    if absent:
-        return _not_run(summary, f"needs {', '.join(absent)}", absent)
+    stop = ctx.blocked(summary, "registry", "facts")
+    if stop is not None:
+        return stop
     metrics = ctx.metrics(category)
     if not metrics:
         return _result(summary, 1, [_empty_scope(category)])
@@ -386,9 +405,9 @@ def _metric_has_target(ctx: Context, params: Mapping[str, Any]) -> Outcome:
 def _metric_has_data(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     category = params.get("category")
     summary = f"every registered {_scope_label(category)} has at least one value in the facts"
-    absent = ctx.has("registry", "facts")
-    if absent:
-        return _not_run(summary, f"needs {', '.join(absent)}", absent)
+    stop = ctx.blocked(summary, "registry", "facts")
+    if stop is not None:
+        return stop
     metrics = ctx.metrics(category)
     if not metrics:
         return _result(summary, 1, [_empty_scope(category)])
@@ -413,9 +432,9 @@ def _target_refreshed(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     column = str(params["column"])
     years = int(params["max_years"])
     summary = f"the targets of the {_scope_label(category)} were set within {years} years"
-    absent = ctx.has("registry")
-    if absent:
-        return _not_run(summary, "needs the registry", absent)
+    stop = ctx.blocked(summary, "registry")
+    if stop is not None:
+        return stop
     if column not in ctx.frames["registry"].columns:
         return _not_run(
             summary,
@@ -454,9 +473,9 @@ def _monthly_continuity(ctx: Context, params: Mapping[str, Any]) -> Outcome:
         "every metric collected monthly or more often has a value in every month from the first "
         "month of the facts to the last complete month"
     )
-    absent = ctx.has("registry", "facts")
-    if absent:
-        return _not_run(summary, f"needs {', '.join(absent)}", absent)
+    stop = ctx.blocked(summary, "registry", "facts")
+    if stop is not None:
+        return stop
     span = ctx.span
     if not span:
         return _not_run(summary, "the facts hold no complete month before as_of", ("facts",))
@@ -488,9 +507,9 @@ def _attainment_share(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     rule = str(params["rule"])
     wording = "on target" if test == "meets" else "on target or improving"
     summary = f"the share of the centre's monthly metrics {wording} meets rule {rule!r}"
-    absent = ctx.has("registry", "facts")
-    if absent:
-        return _not_run(summary, f"needs {', '.join(absent)}", absent)
+    stop = ctx.blocked(summary, "registry", "facts")
+    if stop is not None:
+        return stop
     from ccmm.kpi.attainment import attainment
 
     month = last_complete_month(ctx.as_of)
@@ -530,9 +549,9 @@ def _present_metrics(ctx: Context, names: Iterable[str]) -> list[str]:
 def _metric_recorded_monthly(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     names = [str(m) for m in params["metrics"]]
     summary = f"one of {', '.join(names)} has a value in every month of the facts' span"
-    absent = ctx.has("registry", "facts")
-    if absent:
-        return _not_run(summary, f"needs {', '.join(absent)}", absent)
+    stop = ctx.blocked(summary, "registry", "facts")
+    if stop is not None:
+        return stop
     metrics = _present_metrics(ctx, names)
     if not metrics:
         return _not_run(summary, f"the registry has none of {', '.join(names)}", ("registry",))
@@ -574,9 +593,9 @@ def _direction_of(ctx: Context, metric: str) -> str | None:
 def _below_target_analysed(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     names = [str(m) for m in params["metrics"]]
     summary = f"every monthly value of {', '.join(names)} that missed its target was analysed"
-    absent = ctx.has("registry", "facts", "analysis_log")
-    if absent:
-        return _not_run(summary, f"needs {', '.join(absent)}", absent)
+    stop = ctx.blocked(summary, "registry", "facts", "analysis_log")
+    if stop is not None:
+        return stop
     metrics = _present_metrics(ctx, names)
     if not metrics:
         return _not_run(summary, f"the registry has none of {', '.join(names)}", ("registry",))
@@ -618,9 +637,9 @@ def _below_target_analysed(ctx: Context, params: Mapping[str, Any]) -> Outcome:
 def _analysed_every_quarter(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     names = [str(m) for m in params["metrics"]]
     summary = f"{', '.join(names)} is analysed in every full quarter of the facts' span"
-    absent = ctx.has("registry", "facts", "analysis_log")
-    if absent:
-        return _not_run(summary, f"needs {', '.join(absent)}", absent)
+    stop = ctx.blocked(summary, "registry", "facts", "analysis_log")
+    if stop is not None:
+        return stop
     metrics = _present_metrics(ctx, names)
     if not metrics:
         return _not_run(summary, f"the registry has none of {', '.join(names)}", ("registry",))
@@ -665,9 +684,9 @@ def _interval_key(frame: pd.DataFrame, p: int) -> str:
 def _interval_granularity(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     limit = float(params["max_minutes"])
     summary = f"interval data are exported at {fmt(limit)} minutes or finer"
-    absent = ctx.has("intervals")
-    if absent:
-        return _not_run(summary, "needs the interval table", absent)
+    stop = ctx.blocked(summary, "intervals")
+    if stop is not None:
+        return stop
     frame = ctx.frames["intervals"]
     minutes = _numbers(frame["interval_minutes"])
     rows = [
@@ -686,6 +705,12 @@ def _interval_granularity(ctx: Context, params: Mapping[str, Any]) -> Outcome:
 # ------------------------------------------------------------------------------------ survey
 
 
+def _whole(value: float) -> int:
+    if not math.isfinite(value):
+        raise ValueError(f"population must be a finite number, got {fmt(value)}")
+    return int(value)
+
+
 def _survey_key(frame: pd.DataFrame, p: int) -> str:
     return f"survey_id={fmt(frame['survey_id'].iloc[p])}"
 
@@ -694,9 +719,9 @@ def _survey_sample_adequate(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     summary = (
         "every survey wave has at least the sample its stated confidence and margin of error need"
     )
-    absent = ctx.has("survey")
-    if absent:
-        return _not_run(summary, "needs the survey table", absent)
+    stop = ctx.blocked(summary, "survey")
+    if stop is not None:
+        return stop
     frame = ctx.frames["survey"]
     conf = _numbers(frame["confidence"])
     margin = _numbers(frame["margin_of_error"])
@@ -713,7 +738,7 @@ def _survey_sample_adequate(ctx: Context, params: Mapping[str, Any]) -> Outcome:
             need = required_sample_size(
                 confidence=float(conf[p]),
                 margin_of_error=float(margin[p]),
-                population=None if math.isnan(population[p]) else int(population[p]),
+                population=None if math.isnan(population[p]) else _whole(population[p]),
                 proportion=0.5 if math.isnan(proportion[p]) else float(proportion[p]),
             )
         except ValueError as exc:
@@ -733,9 +758,9 @@ def _survey_sample_adequate(ctx: Context, params: Mapping[str, Any]) -> Outcome:
 
 def _survey_monthly(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     summary = "a survey wave covers every month from the first wave to the last complete month"
-    absent = ctx.has("survey")
-    if absent:
-        return _not_run(summary, "needs the survey table", absent)
+    stop = ctx.blocked(summary, "survey")
+    if stop is not None:
+        return stop
     months = _months(ctx.frames["survey"]["period_start"]).dropna()
     last = last_complete_month(ctx.as_of)
     if months.empty or months.min() > last:
@@ -756,9 +781,9 @@ def _survey_monthly(ctx: Context, params: Mapping[str, Any]) -> Outcome:
 
 def _survey_method_stated(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     summary = "every survey wave states the confidence level and margin of error it was sized for"
-    absent = ctx.has("survey")
-    if absent:
-        return _not_run(summary, "needs the survey table", absent)
+    stop = ctx.blocked(summary, "survey")
+    if stop is not None:
+        return stop
     frame = ctx.frames["survey"]
     conf = _numbers(frame["confidence"])
     margin = _numbers(frame["margin_of_error"])

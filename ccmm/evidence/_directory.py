@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from os import PathLike
-from pathlib import Path
 
 import pandas as pd
 
 from ccmm._errors import InputDataError
 from ccmm._tables import TableSpec, load_table_spec
+from ccmm.evidence._args import as_path
 from ccmm.evidence._checks import TABLES
 from ccmm.evidence._suggest import suggest
 from ccmm.evidence.results import Suggestions
@@ -63,7 +63,7 @@ def read_evidence_tables(path: str | PathLike[str]) -> dict[str, pd.DataFrame]:
     a directory, holds none of these files, or a file cannot be read as CSV (every such file
     listed).
     """
-    folder = Path(path)
+    folder = as_path("path", path)
     if not folder.is_dir():
         raise InputDataError(f"evidence directory {str(path)!r} does not exist or is not a folder")
     tables: dict[str, pd.DataFrame] = {}

@@ -18,6 +18,7 @@ from ccmm._errors import StandardError
 from ccmm._loader import load_standard
 from ccmm._model import FrozenModel
 from ccmm._yaml import safe_load
+from ccmm.evidence._args import as_text
 from ccmm.standard import parse_share
 
 CheckKind = Literal[
@@ -147,9 +148,13 @@ class EvidenceMap(_MappingModel):
         return name, self.grading.rules[name]
 
 
-@cache
 def load_evidence_map(standard_id: str = "cc-cmm-oc", edition: str = "2017") -> EvidenceMap:
     """The evidence mapping shipped with a standard edition, checked against that standard."""
+    return _load_evidence_map(as_text("standard_id", standard_id), as_text("edition", edition))
+
+
+@cache
+def _load_evidence_map(standard_id: str, edition: str) -> EvidenceMap:
     folder = resources.files("ccmm.standard_data").joinpath(standard_id, edition)
     node = folder.joinpath("evidence.yaml")
     label = f"{standard_id}/{edition}/evidence.yaml"

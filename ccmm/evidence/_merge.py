@@ -7,6 +7,7 @@ from typing import get_args
 from ccmm._errors import InputDataError, StandardMismatchError
 from ccmm._loader import load_standard
 from ccmm.assessment import Assessment, ItemScore
+from ccmm.evidence._args import shown, type_name
 from ccmm.evidence.results import (
     ItemVerdict,
     MergeResult,
@@ -40,9 +41,19 @@ def merge(
     whether the data supports, contradicts or cannot judge each item of the mapping. No rating is
     ever raised over one the assessor gave.
     """
-    if policy not in get_args(Policy):
+    wrong = [
+        f"{name} must be {cls.__name__}, got {type_name(value)}"
+        for name, value, cls in (
+            ("assessment", assessment, Assessment),
+            ("suggestions", suggestions, Suggestions),
+        )
+        if not isinstance(value, cls)
+    ]
+    if wrong:
+        raise InputDataError("merge() cannot use its arguments", problems=wrong)
+    if not isinstance(policy, str) or policy not in get_args(Policy):
         raise InputDataError(
-            f"policy must be one of {', '.join(map(repr, get_args(Policy)))}, got {policy!r}"
+            f"policy must be one of {', '.join(map(repr, get_args(Policy)))}, got {shown(policy)}"
         )
     if (assessment.standard_id, assessment.edition) != (
         suggestions.standard_id,
@@ -51,6 +62,16 @@ def merge(
         raise StandardMismatchError(
             f"the assessment is of {assessment.standard_id} {assessment.edition}, the "
             f"suggestions of {suggestions.standard_id} {suggestions.edition}"
+        )
+    standard = load_standard(suggestions.standard_id, suggestions.edition)
+    order = {item: k for k, item in enumerate(standard.item_ids)}
+    foreign = [
+        i for i in (*suggestions.items, *(n.item for n in suggestions.not_judged)) if i not in order
+    ]
+    if foreign:
+        raise InputDataError(
+            f"the suggestions name items {standard.id} {standard.edition} does not have",
+            problems=[f"item {shown(i)} is not in the standard" for i in foreign[:20]],
         )
     scores = dict(assessment.scores)
     changes: list[RatingChange] = []
@@ -155,8 +176,6 @@ def merge(
             ItemVerdict(item=item, verdict="contradicts" if contradicted else "supports")
         )
     merged = assessment if scores == dict(assessment.scores) else assessment.with_scores(scores)
-    standard = load_standard(suggestions.standard_id, suggestions.edition)
-    order = {item: k for k, item in enumerate(standard.item_ids)}
     verdicts.sort(key=lambda v: order[v.item])
     return MergeResult(
         policy=policy,

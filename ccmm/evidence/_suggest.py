@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pandas as pd
 
@@ -11,6 +12,7 @@ from ccmm._errors import InputDataError
 from ccmm._loader import load_standard
 from ccmm._model import trusted
 from ccmm._tables import load_table_spec, missing_columns
+from ccmm.evidence._args import type_name
 from ccmm.evidence._checks import CHECK_KINDS, TABLES, Context, Outcome
 from ccmm.evidence._mapping import EvidenceMap, load_evidence_map
 from ccmm.evidence.results import Evidence, NotJudged, Suggestion, Suggestions
@@ -24,9 +26,7 @@ def _frame(obj: object, name: str) -> pd.DataFrame:
         from ccmm.kpi._frames import as_pandas  # reached only for polars input
 
         return as_pandas(obj, table=name)
-    raise InputDataError(
-        f"{name} must be a pandas or polars DataFrame, got {cls.__module__}.{cls.__qualname__}"
-    )
+    raise InputDataError(f"{name} must be a pandas or polars DataFrame, got {type_name(obj)}")
 
 
 def _inputs(given: dict[str, object]) -> tuple[dict[str, object], dict[str, pd.DataFrame]]:
@@ -42,7 +42,12 @@ def _inputs(given: dict[str, object]) -> tuple[dict[str, object], dict[str, pd.D
         except InputDataError as exc:
             problems.extend(exc.problems)
             continue
-        absent = missing_columns([str(c) for c in frame.columns], load_table_spec(name))
+        columns = [str(c) for c in frame.columns]
+        twice = sorted(c for c, n in Counter(columns).items() if n > 1)
+        if twice:
+            problems.append(f"{name} table has column(s) {', '.join(map(repr, twice))} twice")
+            continue
+        absent = missing_columns(columns, load_table_spec(name))
         if absent:
             problems.append(
                 f"{name} table is missing required column(s) {', '.join(map(repr, absent))}"
@@ -57,6 +62,9 @@ def _inputs(given: dict[str, object]) -> tuple[dict[str, object], dict[str, pd.D
 
 def _evidence(mapping: EvidenceMap, name: str, outcome: Outcome) -> Evidence:
     rule_name, rule = mapping.rule_of(name)
+    if outcome.status != "not_run" and outcome.n_checked == 0:
+        # A check that looked at no rows did not pass: it suggests nothing.
+        outcome = Outcome("not_run", outcome.summary, reason="the check saw no rows")
     grade = None
     if outcome.status != "not_run":
         grade = rule.grade(
