@@ -1,5 +1,5 @@
 """Argument checks shared by the public functions of ccmm.evidence: a wrong argument is a
-:class:`~ccmm.InputDataError` naming it, never a ``TypeError`` from deep inside."""
+[`ccmm.InputDataError`][] naming it, never a ``TypeError`` from deep inside."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def shown(value: object) -> str:
 
 
 def as_path(name: str, value: object) -> Path:
-    """``value`` as a path, or :class:`InputDataError` naming argument ``name``."""
+    """``value`` as a path, or an `InputDataError` naming argument ``name``."""
     if isinstance(value, str | os.PathLike):
         try:
             return Path(value)
