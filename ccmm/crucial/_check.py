@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.errors as pa_errors
 
 from ccmm._cells import MISSING, as_date, fmt
 from ccmm._errors import InputDataError
+from ccmm._pandera import pa_errors
 from ccmm._spark import is_spark_frame
 from ccmm._tables import TableSpec, load_table_spec, missing_columns
 from ccmm.crucial._rules import (

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
+from ccmm._pandera import pa
 from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
 from ccmm.crucial._rules import RowRule, row_rules
 
