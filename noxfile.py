@@ -1,23 +1,69 @@
-"""Developer tasks: `nox -s tests`, `nox -s lint`, `nox -s typecheck`, `nox -s bench`."""
+"""Developer tasks: `nox -s tests`, `nox -s lint`, `nox -s typecheck`, `nox -s api`,
+`nox -s package`, `nox -s docs`, `nox -s bench`."""
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "api", "package"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = "3.11"
+DIST = "build/dist"  # build/ is git-ignored
+
+
+def _build(session: nox.Session) -> tuple[str, str]:
+    """Build the sdist and the wheel afresh into build/dist; returns their paths."""
+    shutil.rmtree(DIST, ignore_errors=True)
+    session.install("build>=1.2")
+    session.run("python", "-m", "build", "--outdir", DIST, silent=True)
+    (sdist,) = glob.glob(f"{DIST}/ccmm-*.tar.gz")
+    (wheel,) = glob.glob(f"{DIST}/ccmm-*.whl")
+    return sdist, wheel
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Install ccmm with its test extras and run the whole suite."""
-    session.install("-e", ".[test]")
+    """Build the wheel, install it (not the source tree) with the test extras, run the suite.
+
+    pytest does not put the project root on sys.path (no `pythonpath` in pyproject.toml), so the
+    tests import the installed wheel; tests/test_public_api.py checks that when
+    CCMM_TESTS_INSTALLED is set.
+    """
+    _, wheel = _build(session)
+    session.install("--force-reinstall", "--no-deps", wheel)
+    session.install(f"{wheel}[test]")
     # No profile switch here: CI and a newcomer get the same hypothesis profile (tests/conftest.py).
-    session.run("pytest", "-m", "not browser and not spark", *session.posargs)
+    session.run(
+        "pytest",
+        "-m",
+        "not browser and not spark",
+        *session.posargs,
+        env={"CCMM_TESTS_INSTALLED": "1"},
+    )
+
+
+@nox.session(python=PYTHON)
+def package(session: nox.Session) -> None:
+    """The sdist's and the wheel's metadata render on PyPI (`twine check --strict`)."""
+    sdist, wheel = _build(session)
+    session.install("twine>=5")
+    session.run("twine", "check", "--strict", sdist, wheel)
+
+
+@nox.session(python=PYTHON)
+def api(session: nox.Session) -> None:
+    """No unannounced breaking change of the public API since the last release (griffe).
+
+    Compares the package with the committed snapshot tests/api/ccmm-0.1.0.json; every breaking
+    change must be listed in tests/api/announced-breaking-changes.txt (tests/api_snapshot.py).
+    """
+    session.install("griffe>=1.5,<3")
+    session.run("python", "tests/api_snapshot.py", "check", *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -60,7 +106,16 @@ def bench(session: nox.Session) -> None:
 def spark(session: nox.Session) -> None:
     """The Spark backend's tests on a local[2] session (pyspark from PyPI; needs Java 17+)."""
     session.install("-e", ".[test,spark]")
+    # With pyspark installed, importing the core must still not load it, nor warn (issue 17).
+    session.run(
+        "python",
+        "-W",
+        "error",
+        "-c",
+        "import ccmm.crucial, sys; assert 'pyspark' not in sys.modules",
+    )
     session.run("pytest", "-m", "spark", *session.posargs)
+    session.run("pytest", "tests/test_public_api_imports.py", *session.posargs)
 
 
 @nox.session(python=PYTHON, name="bench-spark")
@@ -77,5 +132,11 @@ def docs(session: nox.Session) -> None:
     mkdocs.yml sets `strict: true` too; `--strict` here keeps the guarantee if that line goes.
     ruff only formats the signatures in the API reference.
     """
-    session.install("-e", ".[docs]", "ruff>=0.5")
+    session.install("-e", ".[docs]", "ruff>=0.5", "pytest>=8", "hypothesis>=6.100")
     session.run("mkdocs", "build", "--strict", *session.posargs)
+    # The built site: no raw Sphinx role, every public name documented.
+    session.run(
+        "pytest",
+        "tests/test_public_api_docs.py",
+        env={"CCMM_DOCS_SITE": "build/site"},
+    )

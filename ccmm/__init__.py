@@ -68,7 +68,7 @@ from ccmm.standard import (
     Standard,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Agreement",

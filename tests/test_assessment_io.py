@@ -10,10 +10,10 @@ import jsonschema
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies_assessments import STANDARD, assessments
 
 import ccmm
 from ccmm.examples import example_path, load_example_assessment
-from tests.strategies_assessments import STANDARD, assessments
 
 SCHEMA_FILE = Path(ccmm.__file__).parent / "standard_data" / "schemas" / "assessment.schema.json"
 

@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from test_cli import run
 
 import ccmm
 from ccmm.evidence import merge, suggest_from_directory
 from ccmm.examples import example_path, load_example_assessment
-from tests.test_cli import run
 
 DIRTY = Path(ccmm.__file__).parent / "examples" / "crucial" / "dirty"
 AS_OF = "2024-04-15"

@@ -8,17 +8,17 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import ccmm
-from ccmm.examples import load_example_assessment
-from ccmm.scoring import items_needed
-from tests.strategies_assessments import (
+from strategies_assessments import (
     OPTIONAL_IDS,
     REQUIRED_IDS,
     STANDARD,
     assessment_from,
     assessments,
 )
+
+import ccmm
+from ccmm.examples import load_example_assessment
+from ccmm.scoring import items_needed
 
 NEXT_GRADE = {0: 5, 5: 10}
 
