@@ -28,7 +28,14 @@ from ccmm._errors import AssessmentError, InputDataError, StandardError, Standar
 from ccmm._model import FrozenModel, trusted
 from ccmm._text import Text
 from ccmm.assessment import Assessment, ItemScore
-from ccmm.scoring import Evaluation, RuleResult, evaluate, items_needed, resolve_standard
+from ccmm.scoring import (
+    NO_LEVEL,
+    Evaluation,
+    RuleResult,
+    evaluate,
+    items_needed,
+    resolve_standard,
+)
 from ccmm.standard import RATINGS, Item, Rating, Standard
 
 _GRADES = (0, 5, 10)
@@ -105,14 +112,16 @@ class Plan(FrozenModel):
     def explain(self, lang: Literal["en", "zh"] = "en") -> str:
         """A short explanation, one line per step."""
         zh = lang == "zh"
+        # The words for level 0 are the evaluation's own ("No level reached").
+        now = f"L{self.current_level}" if self.current_level else NO_LEVEL.get(lang).lower()
         if zh:
             head = (
-                f"目标L{self.target_level}（当前L{self.current_level}）：{len(self.steps)}步，"
+                f"目标L{self.target_level}（当前{now}）：{len(self.steps)}步，"
                 f"执行后达到L{self.level_after}"
             )
         else:
             head = (
-                f"target L{self.target_level} (now L{self.current_level}): "
+                f"target L{self.target_level} (now {now}): "
                 f"{len(self.steps)} step(s), reaching L{self.level_after}"
             )
         lines = [head]

@@ -10,11 +10,14 @@ reference is ``docs/cli.md``.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from ccmm._errors import CCMMError
+from ccmm._escape import drop_controls, markdown_inline, one_line
 from ccmm.cli._common import (
     DEFAULT_DEMO_OUTPUT,
     EXIT_BAD_INPUT,
@@ -22,10 +25,38 @@ from ccmm.cli._common import (
     FORMATS,
     Outcome,
 )
+from ccmm.cli._demo import demo_summary
 from ccmm.cli._options import parse_service_target
-from ccmm.cli._output import render, write_output
+from ccmm.cli._output import check_output_path, output_format, render, write_output
 from ccmm.cli._parser import build_parser
 from ccmm.cli._progress import Progress
+
+# Library messages that name a Python argument, as the command line says it.
+_PYTHON_TO_FLAG = (
+    ("pass allow_missing=True", "use --allow-missing"),
+    ("allow_missing=True", "--allow-missing"),
+    ("max_failures", "--max-failures"),
+    ("window_months", "--window-months"),
+    ("min_level", "--min-level"),
+)
+
+
+def cli_message(error: CCMMError) -> str:
+    """The one line the command prints for ``error``: CLI flags for Python names, no controls."""
+    text = str(error)
+    for python, flag in _PYTHON_TO_FLAG:
+        text = text.replace(python, flag)
+    return one_line(text)
+
+
+def _tolerant(stream: TextIO) -> TextIO:
+    """``stream`` set to escape what its encoding cannot hold (``PYTHONIOENCODING=ascii``)."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        # A closed or detached stream is left alone.
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors="backslashreplace")
+    return stream
 
 
 def main(
@@ -35,8 +66,8 @@ def main(
     stderr: TextIO | None = None,
 ) -> int:
     """Run the ``ccmm`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
-    out = stdout if stdout is not None else sys.stdout
-    err = stderr if stderr is not None else sys.stderr
+    out = stdout if stdout is not None else _tolerant(sys.stdout)
+    err = stderr if stderr is not None else _tolerant(sys.stderr)
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments:
@@ -53,27 +84,43 @@ def main(
     if args.command is None:
         parser.print_help(out)
         return EXIT_OK
-    fmt = args.format or ("html" if args.command == "demo" else "text")
     output = args.output
-    if args.command == "demo" and output is None:
+    if args.command == "demo" and output is None and args.format in (None, "html"):
         output = DEFAULT_DEMO_OUTPUT
     progress = Progress(err, enabled=not args.quiet)
     try:
+        fmt = output_format(args.format, output, "html" if args.command == "demo" else "text")
+        if output is not None:
+            check_output_path(output, force=args.force)
         outcome: Outcome = args.handler(args, progress)
         if outcome.report is not None:
-            write_output(render(outcome.report, fmt, args.lang), output, out)
+            text = render(outcome.report, fmt, args.lang)
+            write_output(text, output, out, force=args.force)
         elif outcome.message is not None and fmt == "json":
             import json
 
             out.write(json.dumps({"message": outcome.message}, ensure_ascii=False) + "\n")
+        elif outcome.message is not None and fmt == "html":
+            from html import escape
+
+            out.write(f"<p>{escape(one_line(outcome.message))}</p>\n")
+        elif outcome.message is not None and fmt == "markdown":
+            out.write(markdown_inline(outcome.message) + "\n")
         elif outcome.message is not None:
-            out.write(outcome.message + "\n")
+            out.write(drop_controls(outcome.message) + "\n")
         if outcome.report is not None and outcome.message is not None:
-            err.write(f"ccmm {args.command}: {outcome.message}\n")
+            err.write(f"ccmm {args.command}: {one_line(outcome.message)}\n")
         if output is not None and outcome.report is not None:
-            err.write(f"ccmm: wrote {output}\n")
+            if args.command == "demo":
+                out.write(demo_summary(outcome.report, Path(output)))
+            else:
+                err.write(f"ccmm: wrote {one_line(output)}\n")
     except CCMMError as exc:
-        err.write(f"ccmm {args.command}: error: {exc}\n")
+        err.write(f"ccmm {args.command}: error: {cli_message(exc)}\n")
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # a file named on the command line cannot be read or written
+        name = f"{one_line(str(exc.filename))}: " if exc.filename else ""
+        err.write(f"ccmm {args.command}: error: {name}{one_line(exc.strerror or str(exc))}\n")
         return EXIT_BAD_INPUT
     return outcome.code
 

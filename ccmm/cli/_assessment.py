@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from ccmm._errors import InputDataError
 from ccmm.cli._common import EXIT_FAILED, EXIT_OK, Outcome, load_standard_option
+from ccmm.cli._output import check_output_path, write_atomically
 from ccmm.cli._progress import Progress
+
+if TYPE_CHECKING:
+    from ccmm.assessment import Assessment
+    from ccmm.standard import Standard
 
 
 def cmd_evaluate(args: argparse.Namespace, progress: Progress) -> Outcome:
@@ -58,6 +64,21 @@ def cmd_evaluate(args: argparse.Namespace, progress: Progress) -> Outcome:
     return Outcome(report, code, message)
 
 
+def _unrated_as_zero(assessment: Assessment, standard: Standard | None) -> Assessment:
+    """``assessment`` with every unrated required item rated 0 (``--allow-missing``)."""
+    from ccmm.assessment import ItemScore
+    from ccmm.scoring import resolve_standard
+
+    resolved = resolve_standard(assessment, standard)
+    optional = set(resolved.optional_domains)
+    zeros = {
+        item.id: ItemScore(c_rate=0, f_rate=0)
+        for item in resolved.items
+        if item.id not in assessment.scores and item.domain not in optional
+    }
+    return assessment.model_copy(update={"scores": {**assessment.scores, **zeros}})
+
+
 def cmd_plan(args: argparse.Namespace, progress: Progress) -> Outcome:
     from ccmm._io import read_assessment
     from ccmm._text import Text
@@ -67,7 +88,14 @@ def cmd_plan(args: argparse.Namespace, progress: Progress) -> Outcome:
     standard = load_standard_option(args.standard)
     with progress.step(f"planning {args.file}"):
         assessment = read_assessment(args.file, standard=standard)
-        result = plan(assessment, args.to, standard, frozen_items=args.freeze)
+        if args.allow_missing:
+            assessment = _unrated_as_zero(assessment, standard)
+        result = plan(
+            assessment,
+            args.to,
+            standard,
+            frozen_items=args.freeze,
+        )
     report = Report(
         title=Text(
             en=f"Plan for {assessment.organisation}", zh=f"{assessment.organisation}晋级计划"
@@ -148,11 +176,18 @@ def cmd_template(args: argparse.Namespace, progress: Progress) -> Outcome:
     if args.output is None:
         raise InputDataError("template needs -o FILE (.csv, or .xlsx with the xlsx extra)")
     standard = load_standard_option(args.standard) or load_standard()
-    path = write_assessment_template(args.output, standard, organisation=args.organisation)
+    path = check_output_path(args.output, force=args.force)
+    write_atomically(
+        path,
+        lambda temporary: write_assessment_template(
+            temporary, standard, organisation=args.organisation
+        ),
+    )
     return Outcome(
         None,
         EXIT_OK,
         f"wrote {path}: {len(standard.items)} items of {standard.id} {standard.edition} to rate",
+        wrote_file=True,
     )
 
 

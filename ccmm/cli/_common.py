@@ -26,6 +26,7 @@ class Outcome:
     report: Report | None
     code: int
     message: str | None = None
+    wrote_file: bool = False  # the subcommand wrote -o FILE itself (``template``)
 
 
 Handler = Callable[[argparse.Namespace, Progress], Outcome]

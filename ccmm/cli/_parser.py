@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
+import sys
+from typing import NoReturn
 
+from ccmm._escape import one_line
 from ccmm.cli._agreement import cmd_agreement
 from ccmm.cli._assessment import cmd_compare, cmd_evaluate, cmd_plan, cmd_template
 from ccmm.cli._catalogue import cmd_catalogue
@@ -11,24 +15,42 @@ from ccmm.cli._common import FORMATS, Handler
 from ccmm.cli._data import cmd_attainment, cmd_check, cmd_kpi
 from ccmm.cli._demo import cmd_demo
 from ccmm.cli._options import (
+    MAX_WINDOW_MONTHS,
     entity,
+    input_file,
     iso_date,
     non_negative_int,
+    number_in,
     parse_service_target,
     positive_float,
     share,
+    time_zone,
+    window_months,
 )
 from ccmm.cli._staffing import cmd_staff
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
+        raise SystemExit(2)
+
+
+def _common() -> _Parser:
+    common = _Parser(add_help=False)
     group = common.add_argument_group("output")
     group.add_argument(
         "--format", choices=FORMATS, default=None, help="output format (default: text)"
     )
     group.add_argument("--lang", choices=("en", "zh"), default="en", help="language (default: en)")
     group.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    group.add_argument(
+        "--force",
+        action="store_true",
+        help="with -o: replace FILE even when it is a symbolic link (the link, not its target)",
+    )
     group.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
     return common
 
@@ -45,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``ccmm`` command."""
     from ccmm import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ccmm",
         description=(
             "Contact-centre operations: CC-CMM maturity levels, plans, CRUCIAL data checks, "
@@ -64,7 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("evaluate", cmd_evaluate, "Evaluate an assessment and explain every rule.")
-    p.add_argument("file", nargs="?", help="assessment (.json, .yaml, .csv); default: the example")
+    p.add_argument(
+        "file",
+        nargs="?",
+        type=input_file,
+        help="assessment (.json, .yaml, .csv); default: the example",
+    )
     p.add_argument("--min-level", type=non_negative_int, metavar="N", help="exit 1 below level N")
     p.add_argument("--allow-missing", action="store_true", help="count unrated items as 0")
     p.add_argument(
@@ -73,7 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="directory of data tables (registry.csv, facts.csv, intervals.csv, "
         "analysis_log.csv, survey.csv): show which ratings the data supports or contradicts",
     )
-    p.add_argument("--as-of", metavar="DATE", help="with --evidence: the day the data is judged on")
+    p.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="with --evidence: the day the data is judged on (YYYY-MM-DD)",
+    )
     p.add_argument(
         "--policy",
         choices=("report", "cap", "fill-missing"),
@@ -84,16 +116,21 @@ def build_parser() -> argparse.ArgumentParser:
     _standard_option(p)
 
     p = add("plan", cmd_plan, "The fewest rating steps from an assessment to a target level.")
-    p.add_argument("file", help="assessment (.json, .yaml, .csv)")
+    p.add_argument("file", type=input_file, help="assessment (.json, .yaml, .csv)")
     p.add_argument("--to", type=non_negative_int, required=True, metavar="N", help="target level")
     p.add_argument(
         "--freeze", nargs="+", default=[], metavar="ITEM", help="items whose ratings must not move"
     )
+    p.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="plan from an assessment with unrated items, counting them as 0",
+    )
     _standard_option(p)
 
     p = add("compare", cmd_compare, "What changed between two assessments.")
-    p.add_argument("old", help="earlier assessment")
-    p.add_argument("new", help="later assessment")
+    p.add_argument("old", type=input_file, help="earlier assessment")
+    p.add_argument("new", type=input_file, help="later assessment")
     p.add_argument(
         "--fail-on-regression",
         action="store_true",
@@ -106,11 +143,25 @@ def build_parser() -> argparse.ArgumentParser:
         "Agreement between raters: two or more assessment files, or one table "
         "(CSV/Parquet/Excel) with columns subject, rater, score.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--rating", choices=("c_rate", "f_rate", "both"), default=None)
+    p.add_argument(
+        "files",
+        nargs="+",
+        type=input_file,
+        metavar="FILE",
+        help="two or more assessments of one centre, or one table with subject, rater, score",
+    )
+    p.add_argument(
+        "--rating",
+        choices=("c_rate", "f_rate", "both"),
+        default=None,
+        help="with assessment files: which rating to compare (default: both)",
+    )
     p.add_argument("--raters", nargs="+", metavar="NAME", help="only these raters")
     p.add_argument(
-        "--min-alpha", type=float, metavar="X", help="exit 1 when Krippendorff's alpha < X"
+        "--min-alpha",
+        type=number_in(-1, 1),
+        metavar="X",
+        help="exit 1 when Krippendorff's alpha (ordinal) is below X (from -1 to 1) or undefined",
     )
 
     p = add("template", cmd_template, "Write a fill-in assessment template (-o FILE.csv|.xlsx).")
@@ -126,49 +177,101 @@ def build_parser() -> argparse.ArgumentParser:
     _standard_option(p)
 
     p = add("check", cmd_check, "CRUCIAL data-quality checks of a KPI fact table.")
-    p.add_argument("facts", help="KPI facts (.csv, .parquet, .xlsx)")
-    p.add_argument("--registry", required=True, metavar="FILE", help="metric registry")
-    p.add_argument("--intervals", metavar="FILE", help="interval table")
-    p.add_argument("--analysis", metavar="FILE", help="analysis log")
+    p.add_argument("facts", type=input_file, help="KPI facts (.csv, .parquet, .xlsx)")
+    p.add_argument(
+        "--registry", required=True, type=input_file, metavar="FILE", help="metric registry"
+    )
+    p.add_argument("--intervals", type=input_file, metavar="FILE", help="interval table")
+    p.add_argument("--analysis", type=input_file, metavar="FILE", help="analysis log")
     p.add_argument("--as-of", type=iso_date, required=True, metavar="DATE", help="YYYY-MM-DD")
-    p.add_argument("--tolerance", type=float, default=0.005, help="ratio tolerance (0.005)")
-    p.add_argument("--tz", metavar="ZONE", help="time zone of the interval start times")
+    p.add_argument(
+        "--tolerance",
+        type=number_in(0, 1),
+        default=0.005,
+        metavar="X",
+        help="allowed relative difference of a ratio from its parts (default 0.005)",
+    )
+    p.add_argument(
+        "--tz", type=time_zone, metavar="ZONE", help="time zone of the interval start times"
+    )
     p.add_argument(
         "--max-failures", type=non_negative_int, default=50, metavar="N", help="failures shown"
     )
 
     p = add("kpi", cmd_kpi, "KPIs of an interval table, every one a ratio of sums.")
-    p.add_argument("intervals", help="interval table (.csv, .parquet, .xlsx)")
+    p.add_argument("intervals", type=input_file, help="interval table (.csv, .parquet, .xlsx)")
     p.add_argument("--freq", choices=("D", "W", "MS"), help="calendar period (default: none)")
     p.add_argument(
         "--by", action="extend", nargs="*", metavar="COLUMN", help="group columns (queue channel)"
     )
-    p.add_argument("--tz", metavar="ZONE", help="time zone of the calendar periods (default UTC)")
     p.add_argument(
-        "--min-service-level", type=float, metavar="X", help="exit 1 when a group is below X"
+        "--tz",
+        type=time_zone,
+        metavar="ZONE",
+        help="time zone of the calendar periods (default UTC)",
+    )
+    p.add_argument(
+        "--min-service-level",
+        type=number_in(0, 1),
+        metavar="X",
+        help="exit 1 when a group's service level is below X (from 0 to 1) or undefined",
     )
 
     p = add("attainment", cmd_attainment, "Target attainment of monthly KPIs.")
-    p.add_argument("facts", help="KPI facts (.csv, .parquet, .xlsx)")
-    p.add_argument("--rule", default="cc-cmm-2017", help="cc-cmm-2017 (default) or copc-gold")
+    p.add_argument("facts", type=input_file, help="KPI facts (.csv, .parquet, .xlsx)")
+    p.add_argument(
+        "--rule",
+        default="cc-cmm-2017",
+        metavar="RULE",
+        help="cc-cmm-2017 (default) or copc-gold",
+    )
     p.add_argument("--as-of", type=iso_date, required=True, metavar="DATE", help="YYYY-MM-DD")
-    p.add_argument("--registry", metavar="FILE", help="metric registry")
+    p.add_argument("--registry", type=input_file, metavar="FILE", help="metric registry")
     p.add_argument("--entity", type=entity, metavar="LEVEL:ID", help="e.g. team:T1")
-    p.add_argument("--window-months", type=non_negative_int, default=12, metavar="N")
+    p.add_argument(
+        "--window-months",
+        type=window_months,
+        default=12,
+        metavar="N",
+        help=f"months read, ending with the month of --as-of (default 12, at most "
+        f"{MAX_WINDOW_MONTHS})",
+    )
 
     p = add("staff", cmd_staff, "Agents needed for a service target (Erlang C, or A).")
-    p.add_argument("--calls", type=float, metavar="N", help="calls per interval")
-    p.add_argument("--aht", type=float, metavar="S", help="average handling time, seconds")
+    p.add_argument("--calls", type=number_in(0, math.inf), metavar="N", help="calls per interval")
+    p.add_argument(
+        "--aht",
+        type=number_in(0, math.inf, low_open=True),
+        metavar="S",
+        help="average handling time, seconds",
+    )
     p.add_argument(
         "--target", type=parse_service_target, required=True, metavar="SL/S", help="e.g. 80/20"
     )
     p.add_argument("--interval-minutes", type=positive_float, metavar="M", help="default 30")
     p.add_argument("--shrinkage", type=share, default=0.0, metavar="SHARE", help="e.g. 0.3")
-    p.add_argument("--max-occupancy", type=float, metavar="SHARE")
+    p.add_argument(
+        "--max-occupancy",
+        type=number_in(0, 1, low_open=True),
+        metavar="SHARE",
+        help="highest share of staffed time agents may be busy, e.g. 0.85 (default: none)",
+    )
     p.add_argument("--patience", type=positive_float, metavar="S", help="Erlang A patience")
-    p.add_argument("--intervals", metavar="FILE", help="forecast table, one row per interval")
-    p.add_argument("--calls-column", default="offered")
-    p.add_argument("--aht-column", default="aht_seconds")
+    p.add_argument(
+        "--intervals", type=input_file, metavar="FILE", help="forecast table, one row per interval"
+    )
+    p.add_argument(
+        "--calls-column",
+        default="offered",
+        metavar="COLUMN",
+        help="with --intervals: the column of calls per interval (default offered)",
+    )
+    p.add_argument(
+        "--aht-column",
+        default="aht_seconds",
+        metavar="COLUMN",
+        help="with --intervals: the column of handling seconds (default aht_seconds)",
+    )
     p.add_argument(
         "--by", action="extend", nargs="*", metavar="COLUMN", help="summary groups (queue channel)"
     )

@@ -1,8 +1,9 @@
-"""A plain progress indicator on stderr for steps that take more than a couple of seconds.
+"""A progress indicator on stderr for steps that take more than a couple of seconds.
 
 Nothing is written for a step that ends within ``delay`` seconds, so quick commands stay
-silent. On a terminal the line is rewritten in place with the elapsed seconds; elsewhere (a log,
-a pipe) one line says the step is running and one says when it ended.
+silent. On a terminal the line is rewritten in place with the elapsed seconds; when stderr is
+not a terminal (a log, a pipe) nothing at all is written. The steps (reading a table, a check)
+report no fraction done, so a ticking elapsed-time line is all a bar could show.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
+
+from ccmm._escape import one_line
 
 _SPINNER = "|/-\\"
 
@@ -30,21 +33,19 @@ class Progress:
     @contextmanager
     def step(self, label: str) -> Iterator[None]:
         """Run the body; if it is still running after ``delay`` seconds, say so until it ends."""
-        if not self._enabled:
+        interactive = bool(getattr(self._stream, "isatty", lambda: False)())
+        if not self._enabled or not interactive:
             yield
             return
+        label = one_line(label)
         start = time.monotonic()
         done = threading.Event()
-        interactive = bool(getattr(self._stream, "isatty", lambda: False)())
 
         def report() -> None:
             if done.wait(self._delay):
                 return
-            if not interactive:
-                self._stream.write(f"ccmm: {label} …\n")
-                self._stream.flush()
             turn = 0
-            while interactive:
+            while True:
                 elapsed = time.monotonic() - start
                 spin = _SPINNER[turn % len(_SPINNER)]
                 self._stream.write(f"\rccmm: {label} {spin} {elapsed:.0f} s")
@@ -52,11 +53,8 @@ class Progress:
                 turn += 1
                 if done.wait(self._every):
                     break
-            if not interactive:
-                done.wait()
             elapsed = time.monotonic() - start
-            lead = "\r" if interactive else ""
-            self._stream.write(f"{lead}ccmm: {label}: done in {elapsed:.1f} s\n")
+            self._stream.write(f"\rccmm: {label}: done in {elapsed:.1f} s\n")
             self._stream.flush()
 
         thread = threading.Thread(target=report, name="ccmm-progress", daemon=True)

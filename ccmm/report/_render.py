@@ -9,6 +9,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from ccmm._escape import markdown_inline
 from ccmm.report import _svg
 from ccmm.report._content import (
     Block,
@@ -132,7 +133,7 @@ def render_html(report: Report, lang: Lang = "en") -> str:
 
 # ---- Markdown ------------------------------------------------------------------------------
 def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return markdown_inline(text)
 
 
 def _cell_md(cell: Cell) -> str:
@@ -146,9 +147,9 @@ def _cell_md(cell: Cell) -> str:
 
 def _block_md(block: Block, depth: int) -> str | None:
     if isinstance(block, Heading):
-        return "#" * (block.level + depth) + " " + block.text
+        return "#" * (block.level + depth) + " " + markdown_inline(block.text)
     if isinstance(block, Para):
-        text = block.text
+        text = markdown_inline(block.text)
         return f"**{text}**" if "headline" in block.css else (f"*{text}*" if block.css else text)
     if isinstance(block, Chart):
         return None  # every chart's numbers are in the table beside it
@@ -162,7 +163,7 @@ def _block_md(block: Block, depth: int) -> str | None:
 
 def section_markdown(section: Section, lang: Lang = "en", *, heading_level: int = 2) -> str:
     """One section in Markdown."""
-    parts = ["#" * heading_level + " " + section_title(section, lang)]
+    parts = ["#" * heading_level + " " + markdown_inline(section_title(section, lang))]
     for block in section_blocks(section, lang):
         text = _block_md(block, heading_level - 2)
         if text is not None:
@@ -172,8 +173,8 @@ def section_markdown(section: Section, lang: Lang = "en", *, heading_level: int 
 
 def render_markdown(report: Report, lang: Lang = "en") -> str:
     """The report in Markdown: the same headings, figures and tables as the HTML, no charts."""
-    parts = ["# " + report.title.get(lang)]
-    parts += [f"*{line}*" for line in report.subtitle]
+    parts = ["# " + markdown_inline(report.title.get(lang))]
+    parts += [f"*{markdown_inline(line)}*" for line in report.subtitle]
     parts += [section_markdown(s, lang).rstrip("\n") for s in report.sections]
     return "\n\n".join(parts) + "\n"
 
