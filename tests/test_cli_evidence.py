@@ -65,7 +65,7 @@ def test_the_html_report_shows_the_verdicts() -> None:
     [
         (["--evidence", str(DIRTY)], "--evidence needs --as-of"),
         (["--evidence", "/no/such/dir", "--as-of", AS_OF], "no/such/dir"),
-        (["--evidence", str(DIRTY), "--as-of", "15/04/2024"], "as_of"),
+        (["--evidence", str(DIRTY), "--as-of", "15/04/2024"], "--as-of"),
     ],
 )
 def test_bad_evidence_input_exits_2_with_the_message(extra: list[str], message: str) -> None:
