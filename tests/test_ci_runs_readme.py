@@ -1,4 +1,4 @@
-"""CI runs the tests exactly as a newcomer does: the README's command, the same hypothesis profile."""
+"""CI runs the tests as a newcomer does: the README's command, the same hypothesis profile."""
 
 from __future__ import annotations
 
