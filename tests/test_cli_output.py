@@ -100,6 +100,9 @@ def test_every_command_writes_every_format(
         assert out.lstrip().startswith(("<!DOCTYPE html>", "<p>"))
     elif fmt == "markdown" and command != "template":
         assert out.startswith("# ")
+    if fmt == "text":  # plain text: no Markdown tables, headings, emphasis or escapes
+        assert "|---" not in out and "\\_" not in out and "&lt;" not in out
+        assert not any(line.startswith(("# ", "## ", "**")) for line in out.splitlines())
     if fmt != "html":
         assert "<!DOCTYPE" not in out
     assert not (tmp_path / "ccmm-report.html").exists()
@@ -333,3 +336,24 @@ def test_output_files_are_replaced_whole_and_leave_no_temporary(tmp_path: Path) 
     assert run("evaluate", "-o", str(target), "-q")[0] == 0
     assert target.read_text(encoding="utf-8").startswith("# ")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"]
+
+
+# ---- row numbers --------------------------------------------------------------------------
+@settings(max_examples=10, deadline=None)
+@given(bad=st.integers(min_value=0, max_value=8), rows=st.integers(min_value=9, max_value=20))
+def test_cli_row_numbers_are_file_lines_as_the_readers_count(bad: int, rows: int) -> None:
+    """The header is line 1, so data row k (0-based) is line k + 2, in every message."""
+    import tempfile
+
+    lines = ["subject,rater,score"]
+    for k in range(rows):
+        score = "abc" if k == bad else str(k % 3)
+        lines.append(f"s{k // 2},r{k % 2},{score}")
+    with tempfile.TemporaryDirectory() as folder:
+        table = Path(folder) / "calls.csv"
+        table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        code, _, err = run("agreement", str(table), "-q")
+    assert code == 2
+    line = bad + 2
+    assert lines[line - 1].endswith(",abc")  # the line a text editor shows
+    assert f"row {line}" in err or f"row {line}:" in err, err

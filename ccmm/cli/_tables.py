@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ccmm._errors import InputDataError
+from ccmm._escape import quoted
 
 if TYPE_CHECKING:
     import pandas as pd
 
 SUFFIXES = (".csv", ".parquet", ".pq", ".xlsx", ".xlsm", ".xls")
+FIRST_DATA_ROW = 2  # row 1 is the header
 _SHOWN = 10  # bad cells quoted per column; the rest are counted
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -45,10 +47,22 @@ def _polars_parquet(path: Path) -> pd.DataFrame:
 
 
 def read_raw(path: str | Path) -> pd.DataFrame:
-    """The table in ``path`` as pandas read it (no typing beyond the reader's own)."""
+    """The table in ``path`` as pandas read it (no typing beyond the reader's own).
+
+    The index is the row number in the file, as the file readers count: the header is row 1,
+    so the first data row is 2. A message naming a row (``row 7: score must be a number``)
+    points at the line a spreadsheet or an editor shows.
+    """
     import pandas as pd
 
-    file = Path(path)
+    frame = _read(Path(path))
+    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    return frame
+
+
+def _read(file: Path) -> pd.DataFrame:
+    import pandas as pd
+
     suffix = file.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputDataError(
@@ -84,8 +98,7 @@ def _bad(source: str, column: str, kind: str, frame: pd.DataFrame, mask: Any) ->
     if not positions:
         return []
     values = frame[column].to_numpy(dtype=object)
-    # Row numbers as in the file: 1 is the header, so data rows start at 2.
-    shown = [f"row {p + 2}: {values[p]!r}" for p in positions[:_SHOWN]]
+    shown = [f"row {p + FIRST_DATA_ROW}: {quoted(values[p])}" for p in positions[:_SHOWN]]
     more = f" and {len(positions) - _SHOWN} more" if len(positions) > _SHOWN else ""
     return [f"{source}: column {column!r} must hold {kind}; " + ", ".join(shown) + more]
 

@@ -9,7 +9,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from ccmm._escape import markdown_inline
+from ccmm._escape import markdown_inline, one_line
 from ccmm.report import _svg
 from ccmm.report._content import (
     Block,
@@ -180,13 +180,43 @@ def render_markdown(report: Report, lang: Lang = "en") -> str:
 
 
 # ---- plain text ----------------------------------------------------------------------------
+def _cell_plain(cell: Cell) -> str:
+    if isinstance(cell, Status):
+        mark = "" if cell.ok is None else ("✓ " if cell.ok else "✗ ")
+        return one_line(mark + cell.text)
+    if isinstance(cell, Spark):
+        return one_line(cell.text)
+    return one_line(cell)
+
+
+def _block_plain(block: Block) -> str | None:
+    if isinstance(block, Heading):
+        return one_line(block.text)
+    if isinstance(block, Para):
+        return one_line(block.text)
+    if isinstance(block, Chart):
+        return None  # every chart's numbers are in the table beside it
+    grid = [[one_line(c) for c in block.columns]]
+    grid += [[_cell_plain(c) for c in row] for row in block.rows]
+    widths = [max(len(line[k]) for line in grid) for k in range(len(block.columns))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in grid
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
 def section_text(section: Section, lang: Lang = "en") -> str:
-    """One section as plain text: the results' own explanations where they have one."""
+    """One section as plain text: the results' own explanations where they have one, else the
+    headings, lines and aligned tables of the other renderings, with no markup."""
     if isinstance(section, EvaluationSection):
         return section.evaluation.explain(lang) + "\n"
     if isinstance(section, PlanSection):
         return section.plan.explain(lang) + "\n"
-    return section_markdown(section, lang)
+    title = one_line(section_title(section, lang))
+    parts = [f"{title}\n{'=' * len(title)}"]
+    parts += [t for b in section_blocks(section, lang) if (t := _block_plain(b)) is not None]
+    return "\n\n".join(parts) + "\n"
 
 
 def render_text(report: Report, lang: Lang = "en") -> str:
