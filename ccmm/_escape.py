@@ -22,6 +22,20 @@ def drop_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def json_controls_escaped(text: str) -> str:
+    """JSON ``text`` with the control characters ``json.dumps`` leaves raw (C1, bidi overrides)
+    written as ``\\uXXXX`` escapes: they can only stand inside strings, so the JSON means the same.
+    """
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def bounded(text: str, limit: int = 2000) -> str:
+    """``text`` cut to about ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
 def one_line(text: str) -> str:
     """``text`` on one line: control characters dropped, line breaks and tabs made spaces."""
     return drop_controls(_LINE_BREAKS.sub(" ", text))
@@ -41,4 +55,11 @@ def quoted(value: object, limit: int = _QUOTED_LIMIT) -> str:
     return f"{text[: limit - 1]}… ({len(text)} characters)"
 
 
-__all__ = ["drop_controls", "markdown_inline", "one_line", "quoted"]
+__all__ = [
+    "bounded",
+    "drop_controls",
+    "json_controls_escaped",
+    "markdown_inline",
+    "one_line",
+    "quoted",
+]

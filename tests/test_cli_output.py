@@ -262,7 +262,9 @@ def test_no_level_has_the_same_words_in_evaluate_and_plan(tmp_path: Path) -> Non
 
 # ---- user text never reaches the output raw ---------------------------------------------------
 _HOSTILE = st.lists(
-    st.sampled_from(["\x1b[31m", "\x00", "\x07", "\n", "\r", "<script>", "|", "#", "a", "\u202e"]),
+    st.sampled_from(
+        ["\x1b[31m", "\x00", "\x07", "\n", "\r", "<script>", "|", "#", "a", "\u202e", "\x9b"]
+    ),
     min_size=1,
     max_size=8,
 ).map("".join)
@@ -289,12 +291,14 @@ def test_an_organisation_name_reaches_no_output_raw(name: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "a.json"
         path.write_text(json.dumps(data), encoding="utf-8")
-        for fmt in ("text", "markdown", "html"):
+        for fmt in ("text", "markdown", "html", "json"):
             code, out, err = run("evaluate", str(path), "--format", fmt, "-q")
             assert code == 0, err
-            assert "\x1b" not in out and "\x00" not in out and "\x07" not in out
-            if fmt != "text":
+            assert not any(c in out for c in ("\x1b", "\x00", "\x07", "\x9b", "\u202e"))
+            if fmt in ("markdown", "html"):  # JSON holds the name as data, in a string
                 assert "<script>" not in out
+            if fmt == "json":
+                assert json.loads(out)["title"]["en"].endswith(name)  # the data itself, escaped
             if fmt == "markdown":
                 heading = out.splitlines()[0]
                 assert heading.startswith("# ") and "Acme" in heading
@@ -357,3 +361,53 @@ def test_cli_row_numbers_are_file_lines_as_the_readers_count(bad: int, rows: int
     line = bad + 2
     assert lines[line - 1].endswith(",abc")  # the line a text editor shows
     assert f"row {line}" in err or f"row {line}:" in err, err
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    from ccmm.cli._output import write_atomically
+
+    target = tmp_path / "report.md"
+    target.write_text("old report", encoding="utf-8")
+
+    def half_then_crash(temporary: Path) -> None:
+        temporary.write_text("half a rep", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        write_atomically(target, half_then_crash)
+    assert target.read_text(encoding="utf-8") == "old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+# ---- progress ---------------------------------------------------------------------------------
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_shows_on_a_terminal_and_nothing_when_piped(tty: bool) -> None:
+    import threading
+
+    from ccmm.cli._progress import Progress
+
+    stream = _Stream(tty)
+    progress = Progress(stream, delay=0.0, every=0.01)
+    shown = threading.Event()
+    with progress.step("reading \x1b[2Jbig.csv"):
+        # A slow step: wait until the terminal line has been drawn (bounded, never on a pipe).
+        for _ in range(200):
+            if stream.getvalue():
+                shown.set()
+                break
+            threading.Event().wait(0.01)
+    text = stream.getvalue()
+    if tty:
+        assert shown.is_set() and text.startswith("\rccmm: reading ") and "done in" in text
+        assert "\x1b" not in text
+    else:
+        assert text == ""

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import TextIO
 
 from ccmm._errors import CCMMError
-from ccmm._escape import drop_controls, markdown_inline, one_line
+from ccmm._escape import (
+    bounded,
+    drop_controls,
+    json_controls_escaped,
+    markdown_inline,
+    one_line,
+)
 from ccmm.cli._common import (
     DEFAULT_DEMO_OUTPUT,
     EXIT_BAD_INPUT,
@@ -46,7 +52,7 @@ def cli_message(error: CCMMError) -> str:
     text = str(error)
     for python, flag in _PYTHON_TO_FLAG:
         text = text.replace(python, flag)
-    return one_line(text)
+    return bounded(one_line(text))
 
 
 def _tolerant(stream: TextIO) -> TextIO:
@@ -99,7 +105,8 @@ def main(
         elif outcome.message is not None and fmt == "json":
             import json
 
-            out.write(json.dumps({"message": outcome.message}, ensure_ascii=False) + "\n")
+            message = json.dumps({"message": outcome.message}, ensure_ascii=False)
+            out.write(json_controls_escaped(message) + "\n")
         elif outcome.message is not None and fmt == "html":
             from html import escape
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ccmm._errors import InputDataError
-from ccmm._escape import drop_controls, one_line
+from ccmm._escape import drop_controls, json_controls_escaped, one_line
 
 if TYPE_CHECKING:
     from ccmm.report import Report
@@ -33,7 +33,7 @@ def render(report: Report, fmt: str, lang: str) -> str:
 
     language: Lang = "zh" if lang == "zh" else "en"
     if fmt == "json":
-        return render_json(report)
+        return json_controls_escaped(render_json(report))
     if fmt == "markdown":
         return drop_controls(render_markdown(report, language))
     if fmt == "html":
