@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from ccmm.kpi.erlang import agents_for_service_level
+from ccmm.staffing import agents_for_service_level
 
 INTERVAL_MINUTES = 30
 TARGET_LEVEL = 0.8
@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
             aht,
             interval_seconds=INTERVAL_MINUTES * 60.0,
             target_service_level=TARGET_LEVEL,
-            target_seconds=TARGET_SECONDS,
+            threshold_seconds=TARGET_SECONDS,
         )
 
     ours()  # warm-up (imports, first-touch allocations)

@@ -12,20 +12,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccmm import CCMMError
+from ccmm import staffing as e
 from ccmm._errors import InputDataError
-from ccmm.kpi import erlang as e
+from tests.strategies_staffing import (
+    aht_values,
+    calls_values,
+    patience_values,
+    sl_targets,
+    small_traffic,
+    threshold_values,
+    traffic_values,
+)
 
 HALF_HOUR = 1800.0
 
 # ---------------------------------------------------------------- shared strategies
-
-traffic_values = st.floats(min_value=0.0, max_value=20_000.0, allow_nan=False)
-small_traffic = st.floats(min_value=0.01, max_value=300.0, allow_nan=False)
-aht_values = st.floats(min_value=30.0, max_value=900.0, allow_nan=False)
-calls_values = st.floats(min_value=0.0, max_value=3_000.0, allow_nan=False)
-sl_targets = st.floats(min_value=0.05, max_value=0.99, allow_nan=False)
-target_seconds_values = st.floats(min_value=0.0, max_value=120.0, allow_nan=False)
-patience_values = st.floats(min_value=10.0, max_value=1_200.0, allow_nan=False)
 
 
 @st.composite
@@ -138,9 +139,13 @@ def test_published_worked_example_100_calls_half_hour_aht_180_target_20s() -> No
     # the minimum for 80/20.
     assert e.erlang_c(10.0, 14) == pytest.approx(0.1741, abs=5e-5)
     kw = {"interval_seconds": HALF_HOUR}
-    assert e.service_level(100, 180, 14, target_seconds=20, **kw) == pytest.approx(0.8884, abs=5e-5)
-    assert e.average_speed_of_answer(100, 180, 14, **kw) == pytest.approx(7.84, abs=5e-3)
-    result = e.agents_for_service_level(100, 180, target_service_level=0.8, target_seconds=20, **kw)
+    assert e.erlang_c_service_level(100, 180, 14, threshold_seconds=20, **kw) == pytest.approx(
+        0.8884, abs=5e-5
+    )
+    assert e.erlang_c_average_speed_of_answer(100, 180, 14, **kw) == pytest.approx(7.84, abs=5e-3)
+    result = e.agents_for_service_level(
+        100, 180, target_service_level=0.8, threshold_seconds=20, **kw
+    )
     assert result.agents == 14
     assert result.occupancy == pytest.approx(10 / 14)
 
@@ -156,7 +161,7 @@ def test_erlang_a_matches_birth_death_chain_with_hypoexponential_waits(
     got = (
         e.erlang_a_wait_probability(calls, aht, agents, **kw),
         e.erlang_a_abandon_probability(calls, aht, agents, **kw),
-        e.erlang_a_service_level(calls, aht, agents, target_seconds=target, **kw),
+        e.erlang_a_service_level(calls, aht, agents, threshold_seconds=target, **kw),
         e.erlang_a_average_speed_of_answer(calls, aht, agents, **kw),
     )
     want = erlang_a_reference(calls, aht, agents, patience, target)
@@ -184,7 +189,7 @@ def test_erlang_a_abandonment_matches_mandelbaum_zeltyn_closed_form() -> None:
 @given(
     st.lists(st.tuples(calls_values, aht_values), min_size=1, max_size=20),
     sl_targets,
-    target_seconds_values,
+    threshold_values,
 )
 def test_agents_for_service_level_is_minimal_n_meets_and_n_minus_1_fails(
     rows: list[tuple[float, float]], target: float, seconds: float
@@ -193,14 +198,14 @@ def test_agents_for_service_level_is_minimal_n_meets_and_n_minus_1_fails(
     aht = np.array([r[1] for r in rows])
     kw = {"interval_seconds": HALF_HOUR}
     result = e.agents_for_service_level(
-        calls, aht, target_service_level=target, target_seconds=seconds, **kw
+        calls, aht, target_service_level=target, threshold_seconds=seconds, **kw
     )
     n = np.asarray(result.agents)
-    at_n = np.asarray(e.service_level(calls, aht, n, target_seconds=seconds, **kw))
+    at_n = np.asarray(e.erlang_c_service_level(calls, aht, n, threshold_seconds=seconds, **kw))
     assert np.all(at_n >= target)
     positive = n > 0
     below = np.asarray(
-        e.service_level(calls, aht, np.maximum(n - 1, 0), target_seconds=seconds, **kw)
+        e.erlang_c_service_level(calls, aht, np.maximum(n - 1, 0), threshold_seconds=seconds, **kw)
     )
     assert np.all(below[positive] < target)
     assert np.all((n == 0) == (calls * aht / HALF_HOUR == 0))  # zero traffic, zero agents
@@ -216,15 +221,15 @@ def test_agents_for_asa_is_minimal(rows: list[tuple[float, float]], target_asa: 
     kw = {"interval_seconds": HALF_HOUR}
     result = e.agents_for_asa(calls, aht, target_asa_seconds=target_asa, **kw)
     n = np.asarray(result.agents)
-    assert np.all(np.asarray(e.average_speed_of_answer(calls, aht, n, **kw)) <= target_asa)
-    below = np.asarray(e.average_speed_of_answer(calls, aht, np.maximum(n - 1, 0), **kw))
+    assert np.all(np.asarray(e.erlang_c_average_speed_of_answer(calls, aht, n, **kw)) <= target_asa)
+    below = np.asarray(e.erlang_c_average_speed_of_answer(calls, aht, np.maximum(n - 1, 0), **kw))
     assert np.all(below[n > 0] > target_asa)
 
 
 @given(
     st.lists(st.tuples(st.floats(1.0, 400.0), aht_values, patience_values), min_size=1, max_size=6),
     sl_targets,
-    target_seconds_values,
+    threshold_values,
 )
 def test_erlang_a_agents_for_service_level_is_minimal(
     rows: list[tuple[float, float, float]], target: float, seconds: float
@@ -232,7 +237,7 @@ def test_erlang_a_agents_for_service_level_is_minimal(
     calls = np.array([r[0] for r in rows])
     aht = np.array([r[1] for r in rows])
     patience = np.array([r[2] for r in rows])
-    kw = {"interval_seconds": HALF_HOUR, "patience_seconds": patience, "target_seconds": seconds}
+    kw = {"interval_seconds": HALF_HOUR, "patience_seconds": patience, "threshold_seconds": seconds}
     result = e.erlang_a_agents_for_service_level(calls, aht, target_service_level=target, **kw)
     n = np.asarray(result.agents)
     assert np.all(np.asarray(e.erlang_a_service_level(calls, aht, n, **kw)) >= target)
@@ -246,13 +251,13 @@ def test_max_occupancy_is_respected_and_minimal(traffic: float, target: float, c
         1.0,
         interval_seconds=1.0,
         target_service_level=target,
-        target_seconds=20.0,
+        threshold_seconds=20.0,
         max_occupancy=cap,
     )
     assert isinstance(result.agents, int)
     assert traffic / result.agents <= cap
     plain = e.agents_for_service_level(
-        traffic, 1.0, interval_seconds=1.0, target_service_level=target, target_seconds=20.0
+        traffic, 1.0, interval_seconds=1.0, target_service_level=target, threshold_seconds=20.0
     )
     assert result.agents == max(plain.agents, math.ceil(traffic / cap - 1e-9))
 
@@ -267,7 +272,7 @@ def test_scheduled_is_smallest_count_covering_agents_after_shrinkage(
         1.0,
         interval_seconds=1.0,
         target_service_level=0.5,
-        target_seconds=1e9,
+        threshold_seconds=1e9,
         shrinkage=shrink,
     )
     m = result.scheduled
@@ -282,16 +287,19 @@ def test_scheduled_is_smallest_count_covering_agents_after_shrinkage(
 def test_whole_number_traffic_never_staffs_agents_equal_to_traffic() -> None:
     # traffic exactly 10 Erlangs: 10 agents are overloaded (P(wait) = 1), so the answer is > 10
     assert e.erlang_c(10.0, 10) == 1.0
-    assert e.service_level(100, 180, 10, target_seconds=20, interval_seconds=HALF_HOUR) == 0.0
+    assert (
+        e.erlang_c_service_level(100, 180, 10, threshold_seconds=20, interval_seconds=HALF_HOUR)
+        == 0.0
+    )
     result = e.agents_for_service_level(
-        100, 180, interval_seconds=HALF_HOUR, target_service_level=0.01, target_seconds=0.0
+        100, 180, interval_seconds=HALF_HOUR, target_service_level=0.01, threshold_seconds=0.0
     )
     assert result.agents == 11
 
 
 def test_traffic_below_half_an_erlang_needs_one_agent_for_a_lenient_target() -> None:
     result = e.agents_for_service_level(
-        0.3, 1.0, interval_seconds=1.0, target_service_level=0.5, target_seconds=20.0
+        0.3, 1.0, interval_seconds=1.0, target_service_level=0.5, threshold_seconds=20.0
     )
     assert result.agents == 1
     assert e.erlang_c(0.3, 1) == pytest.approx(0.3)  # one agent: P(wait) = A
@@ -303,7 +311,7 @@ def test_zero_calls_need_zero_agents_and_give_defined_measures() -> None:
         180,
         interval_seconds=HALF_HOUR,
         target_service_level=0.8,
-        target_seconds=20,
+        threshold_seconds=20,
         shrinkage=0.3,
     )
     assert (result.agents, result.scheduled) == (0, 0)
@@ -315,7 +323,7 @@ def test_zero_calls_need_zero_agents_and_give_defined_measures() -> None:
 def test_lenient_target_is_met_at_ceil_traffic() -> None:
     traffic = 7.3
     result = e.agents_for_service_level(
-        traffic, 1.0, interval_seconds=1.0, target_service_level=0.05, target_seconds=30.0
+        traffic, 1.0, interval_seconds=1.0, target_service_level=0.05, threshold_seconds=30.0
     )
     assert result.agents == math.ceil(traffic)
 
@@ -323,7 +331,7 @@ def test_lenient_target_is_met_at_ceil_traffic() -> None:
 @pytest.mark.parametrize("traffic", [7.5, 7.6, 12.9, 150.75])
 def test_fractional_part_at_least_half_still_tries_ceil_traffic(traffic: float) -> None:
     result = e.agents_for_service_level(
-        traffic, 1.0, interval_seconds=1.0, target_service_level=0.01, target_seconds=1.0
+        traffic, 1.0, interval_seconds=1.0, target_service_level=0.01, threshold_seconds=1.0
     )
     assert result.agents == math.ceil(traffic)
 
@@ -332,15 +340,15 @@ def test_fractional_part_at_least_half_still_tries_ceil_traffic(traffic: float) 
 def test_targets_outside_the_open_unit_interval_are_rejected(target: float) -> None:
     with pytest.raises(InputDataError, match="target_service_level"):
         e.agents_for_service_level(
-            10, 180, interval_seconds=HALF_HOUR, target_service_level=target, target_seconds=20
+            10, 180, interval_seconds=HALF_HOUR, target_service_level=target, threshold_seconds=20
         )
 
 
 def test_overloaded_case_is_defined_not_an_error() -> None:
     kw = {"interval_seconds": HALF_HOUR}
-    assert e.service_level(1000, 180, 50, target_seconds=20, **kw) == 0.0
-    assert e.average_speed_of_answer(1000, 180, 50, **kw) == math.inf
-    assert e.occupancy(1000, 180, 50, **kw) == 1.0
+    assert e.erlang_c_service_level(1000, 180, 50, threshold_seconds=20, **kw) == 0.0
+    assert e.erlang_c_average_speed_of_answer(1000, 180, 50, **kw) == math.inf
+    assert e.erlang_c_occupancy(1000, 180, 50, **kw) == 1.0
     assert e.erlang_c(100.0, 50) == 1.0
 
 
@@ -354,7 +362,11 @@ def test_fifty_thousand_erlangs_give_finite_values_without_overflow() -> None:
     assert np.all(np.isfinite(c))
     assert np.all((c >= 0) & (c <= 1))
     result = e.agents_for_service_level(
-        traffic * 10, 180.0, interval_seconds=1800.0, target_service_level=0.8, target_seconds=20.0
+        traffic * 10,
+        180.0,
+        interval_seconds=1800.0,
+        target_service_level=0.8,
+        threshold_seconds=20.0,
     )
     n = np.asarray(result.agents)
     assert np.all(n > traffic)
@@ -366,18 +378,18 @@ def test_fifty_thousand_erlangs_give_finite_values_without_overflow() -> None:
 
 def test_bad_inputs_are_all_reported_at_once_with_argument_and_index() -> None:
     with pytest.raises(InputDataError) as info:
-        e.service_level(
+        e.erlang_c_service_level(
             [10, -1, math.nan],
             [180, 0, 180],
             [5, 2.5, 3],
-            target_seconds=-1,
+            threshold_seconds=-1,
             interval_seconds=HALF_HOUR,
         )
     problems = "\n".join(info.value.problems)
     assert "calls must be finite and >= 0, got -1.0 at index 1, nan at index 2" in problems
     assert "aht must be finite and > 0, got 0.0 at index 1" in problems
     assert "agents must be a whole number >= 0, got 2.5 at index 1" in problems
-    assert "target_seconds must be finite and >= 0, got -1.0" in problems
+    assert "threshold_seconds must be finite and >= 0, got -1.0" in problems
     assert isinstance(info.value, CCMMError)
 
 
@@ -388,7 +400,7 @@ def test_bad_shrinkage_and_occupancy_are_rejected() -> None:
             180,
             interval_seconds=HALF_HOUR,
             target_service_level=0.8,
-            target_seconds=20,
+            threshold_seconds=20,
             shrinkage=1.0,
             max_occupancy=0.0,
         )
@@ -398,49 +410,51 @@ def test_bad_shrinkage_and_occupancy_are_rejected() -> None:
 
 def test_shapes_that_do_not_broadcast_are_named() -> None:
     with pytest.raises(InputDataError, match=r"calls \(2,\), aht \(3,\)"):
-        e.occupancy([1, 2], [1, 2, 3], 5, interval_seconds=1)
+        e.erlang_c_occupancy([1, 2], [1, 2, 3], 5, interval_seconds=1)
 
 
 # ---------------------------------------------------------------- properties
 
 
-@given(small_traffic, aht_values, target_seconds_values, st.integers(0, 400))
+@given(small_traffic, aht_values, threshold_values, st.integers(0, 400))
 def test_more_agents_never_lower_service_level_nor_raise_asa(
     traffic: float, aht: float, seconds: float, agents: int
 ) -> None:
     calls = traffic * HALF_HOUR / aht
     kw = {"interval_seconds": HALF_HOUR}
     n = np.array([agents, agents + 1])
-    sl = np.asarray(e.service_level(calls, aht, n, target_seconds=seconds, **kw))
-    asa = np.asarray(e.average_speed_of_answer(calls, aht, n, **kw))
+    sl = np.asarray(e.erlang_c_service_level(calls, aht, n, threshold_seconds=seconds, **kw))
+    asa = np.asarray(e.erlang_c_average_speed_of_answer(calls, aht, n, **kw))
     assert sl[1] >= sl[0] - 1e-12
     assert asa[1] <= asa[0] * (1 + 1e-12) or math.isinf(asa[0])
 
 
-@given(small_traffic, st.floats(0.0, 50.0), aht_values, target_seconds_values, st.integers(1, 400))
+@given(small_traffic, st.floats(0.0, 50.0), aht_values, threshold_values, st.integers(1, 400))
 def test_more_traffic_never_raises_service_level(
     traffic: float, extra: float, aht: float, seconds: float, agents: int
 ) -> None:
     calls = np.array([traffic, traffic + extra]) * HALF_HOUR / aht
     sl = np.asarray(
-        e.service_level(calls, aht, agents, target_seconds=seconds, interval_seconds=HALF_HOUR)
+        e.erlang_c_service_level(
+            calls, aht, agents, threshold_seconds=seconds, interval_seconds=HALF_HOUR
+        )
     )
     assert sl[1] <= sl[0] + 1e-12
 
 
-@given(st.floats(1.0, 200.0), st.floats(0.05, 0.9), aht_values, target_seconds_values)
+@given(st.floats(1.0, 200.0), st.floats(0.05, 0.9), aht_values, threshold_values)
 def test_erlang_a_tends_to_erlang_c_as_patience_grows(
     traffic: float, headroom: float, aht: float, seconds: float
 ) -> None:
     agents = math.floor(traffic) + 1 + math.ceil(headroom * math.sqrt(traffic))
     calls = traffic * HALF_HOUR / aht
     kw = {"interval_seconds": HALF_HOUR}
-    c_sl = e.service_level(calls, aht, agents, target_seconds=seconds, **kw)
+    c_sl = e.erlang_c_service_level(calls, aht, agents, threshold_seconds=seconds, **kw)
     c_wait = e.erlang_c(traffic, agents)
     gaps = []
     for patience in (1e4, 1e6):
         a_kw = {"interval_seconds": HALF_HOUR, "patience_seconds": patience * aht}
-        a_sl = e.erlang_a_service_level(calls, aht, agents, target_seconds=seconds, **a_kw)
+        a_sl = e.erlang_a_service_level(calls, aht, agents, threshold_seconds=seconds, **a_kw)
         a_wait = e.erlang_a_wait_probability(calls, aht, agents, **a_kw)
         gaps.append(abs(a_sl - c_sl) + abs(a_wait - c_wait))
     assert gaps[1] <= 1e-3
@@ -453,7 +467,7 @@ def test_results_are_elementwise_invariant_to_order_and_partition(
 ) -> None:
     calls = np.array([r[0] for r in rows])
     aht = np.array([r[1] for r in rows])
-    kw = {"interval_seconds": HALF_HOUR, "target_service_level": 0.8, "target_seconds": 20.0}
+    kw = {"interval_seconds": HALF_HOUR, "target_service_level": 0.8, "threshold_seconds": 20.0}
     whole = e.agents_for_service_level(calls, aht, **kw)
     order = np.random.default_rng(len(rows)).permutation(len(rows))
     shuffled = e.agents_for_service_level(calls[order], aht[order], **kw)
@@ -479,7 +493,7 @@ def test_scalars_in_give_scalars_out_and_arrays_keep_their_shape() -> None:
         180,
         interval_seconds=HALF_HOUR,
         target_service_level=0.8,
-        target_seconds=20,
+        threshold_seconds=20,
     )
     assert np.asarray(result.agents).shape == (2, 2)
 
@@ -497,14 +511,14 @@ def test_staff_intervals_adds_required_agents_per_interval() -> None:
         },
         index=[10, 11, 12, 13],
     )
-    out = e.staff_intervals(frame, target_service_level=0.8, target_seconds=20, shrinkage=0.3)
+    out = e.staff_intervals(frame, target_service_level=0.8, threshold_seconds=20, shrinkage=0.3)
     assert list(out.index) == [10, 11, 12, 13]
     want = e.agents_for_service_level(
         frame["offered"].to_numpy(float),
         frame["aht_seconds"].to_numpy(float),
         interval_seconds=frame["interval_minutes"].to_numpy(float) * 60,
         target_service_level=0.8,
-        target_seconds=20,
+        threshold_seconds=20,
         shrinkage=0.3,
     )
     np.testing.assert_array_equal(out["agents_required"].to_numpy(), want.agents)
@@ -513,7 +527,7 @@ def test_staff_intervals_adds_required_agents_per_interval() -> None:
     assert out["agents_required"].iloc[1] == 0
     assert (out["expected_abandon_rate"] == 0).all()
     with_patience = e.staff_intervals(
-        frame, target_service_level=0.8, target_seconds=20, patience_seconds=120
+        frame, target_service_level=0.8, threshold_seconds=20, patience_seconds=120
     )
     assert (with_patience["expected_abandon_rate"].iloc[[0, 2, 3]] > 0).all()
 
@@ -521,10 +535,10 @@ def test_staff_intervals_adds_required_agents_per_interval() -> None:
 def test_staff_intervals_names_missing_columns_and_bad_rows() -> None:
     frame = pd.DataFrame({"offered": [10, -2], "interval_minutes": [30, 30]})
     with pytest.raises(InputDataError, match="'aht_seconds'"):
-        e.staff_intervals(frame, target_service_level=0.8, target_seconds=20)
+        e.staff_intervals(frame, target_service_level=0.8, threshold_seconds=20)
     frame["aht_seconds"] = [180.0, None]
     with pytest.raises(InputDataError) as info:
-        e.staff_intervals(frame, target_service_level=0.8, target_seconds=20)
+        e.staff_intervals(frame, target_service_level=0.8, threshold_seconds=20)
     text = str(info.value)
     assert "column 'offered' must be finite and >= 0, got -2.0 at index 1" in text
     assert "column 'aht_seconds' must be finite and > 0, got nan at index 1" in text

@@ -19,7 +19,7 @@ def cmd_staff(args: argparse.Namespace, progress: Progress) -> Outcome:
         if args.calls is not None or args.aht is not None:
             raise InputDataError("staff: give either --intervals or --calls and --aht, not both")
         from ccmm.cli._tables import read_raw
-        from ccmm.kpi.erlang import staff_intervals
+        from ccmm.staffing import staff_intervals
 
         with progress.step(f"staffing {args.intervals}"):
             frame = read_raw(args.intervals)
@@ -28,7 +28,7 @@ def cmd_staff(args: argparse.Namespace, progress: Progress) -> Outcome:
             staffed = staff_intervals(
                 frame,
                 target_service_level=level,
-                target_seconds=seconds,
+                threshold_seconds=seconds,
                 calls_column=args.calls_column,
                 aht_column=args.aht_column,
                 max_occupancy=args.max_occupancy,
@@ -46,19 +46,19 @@ def cmd_staff(args: argparse.Namespace, progress: Progress) -> Outcome:
             raise InputDataError("staff: give --calls and --aht, or --intervals FILE")
         minutes = args.interval_minutes or 30.0
         if args.patience is None:
-            from ccmm.kpi.erlang import agents_for_service_level
+            from ccmm.staffing import agents_for_service_level
 
             result = agents_for_service_level(
                 args.calls,
                 args.aht,
                 interval_seconds=minutes * 60,
                 target_service_level=level,
-                target_seconds=seconds,
+                threshold_seconds=seconds,
                 max_occupancy=args.max_occupancy,
                 shrinkage=args.shrinkage,
             )
         else:
-            from ccmm.kpi.erlang import erlang_a_agents_for_service_level
+            from ccmm.staffing import erlang_a_agents_for_service_level
 
             result = erlang_a_agents_for_service_level(
                 args.calls,
@@ -66,7 +66,7 @@ def cmd_staff(args: argparse.Namespace, progress: Progress) -> Outcome:
                 patience_seconds=args.patience,
                 interval_seconds=minutes * 60,
                 target_service_level=level,
-                target_seconds=seconds,
+                threshold_seconds=seconds,
                 max_occupancy=args.max_occupancy,
                 shrinkage=args.shrinkage,
             )

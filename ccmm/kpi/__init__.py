@@ -1,7 +1,9 @@
-"""Contact-centre KPIs: the KPI catalogue, computation from interval data, Erlang staffing and
-target attainment."""
+"""Contact-centre KPIs: the KPI catalogue, computation from interval data, target attainment,
+forecast accuracy and survey sizes. (Erlang staffing moved to `ccmm.staffing`.)"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ccmm.kpi.attainment import (
     AttainmentResult,
@@ -21,23 +23,6 @@ from ccmm.kpi.compute import (
     validate_agents,
     validate_intervals,
 )
-from ccmm.kpi.erlang import (
-    ErlangAStaffingResult,
-    StaffingResult,
-    agents_for_asa,
-    agents_for_service_level,
-    average_speed_of_answer,
-    erlang_a_abandon_probability,
-    erlang_a_agents_for_service_level,
-    erlang_a_average_speed_of_answer,
-    erlang_a_service_level,
-    erlang_a_wait_probability,
-    erlang_b,
-    erlang_c,
-    occupancy,
-    service_level,
-    staff_intervals,
-)
 from ccmm.kpi.forecast import AccuracyFigures, ForecastAccuracy, forecast_accuracy
 from ccmm.kpi.survey import margin_of_error, survey_sample_size
 
@@ -45,37 +30,29 @@ __all__: list[str] = [
     "AccuracyFigures",
     "AttainmentResult",
     "AttainmentRule",
-    "ErlangAStaffingResult",
     "ForecastAccuracy",
     "Kpi",
     "KpiCatalogue",
     "KpiComputation",
     "MetricAttainment",
     "RowProblem",
-    "StaffingResult",
-    "agents_for_asa",
-    "agents_for_service_level",
     "attainment",
-    "average_speed_of_answer",
     "combine",
     "compute",
     "compute_agents",
-    "erlang_a_abandon_probability",
-    "erlang_a_agents_for_service_level",
-    "erlang_a_average_speed_of_answer",
-    "erlang_a_service_level",
-    "erlang_a_wait_probability",
-    "erlang_b",
-    "erlang_c",
     "forecast_accuracy",
     "kpi_computation",
     "load_attainment_rules",
     "load_kpi_catalogue",
     "margin_of_error",
-    "occupancy",
-    "service_level",
-    "staff_intervals",
     "survey_sample_size",
     "validate_agents",
     "validate_intervals",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The Erlang names of 0.1, deprecated: they moved to ccmm.staffing.
+    from ccmm.staffing._deprecated import moved_attribute
+
+    return moved_attribute("ccmm.kpi", name)

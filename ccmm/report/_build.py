@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ccmm.kpi.attainment import AttainmentResult
-    from ccmm.kpi.erlang import StaffingResult
+    from ccmm.staffing import StaffingResult
 
 #: Demo staffing target: 80 % of calls answered within 20 seconds, 30 % shrinkage.
 DEMO_SERVICE_LEVEL = 0.8
@@ -111,7 +111,7 @@ def staffing_rows(
     calls_column: str = "offered",
     interval_column: str = "interval_minutes",
 ) -> tuple[StaffingRow, ...]:
-    """Summarise the output of [`ccmm.kpi.staff_intervals`][] per group of ``by`` columns
+    """Summarise the output of [`ccmm.staffing.staff_intervals`][] per group of ``by`` columns
     (one row for everything when ``by`` is empty), groups in order of first appearance."""
     import numpy as np
 
@@ -159,8 +159,8 @@ def staffing_rows(
 def staffing_scenario(
     result: StaffingResult, *, calls: float, aht: float, interval_minutes: float
 ) -> StaffingRow:
-    """One interval's staffing (a [`StaffingResult`][ccmm.kpi.StaffingResult] of scalars) as a
-    row."""
+    """One interval's staffing (a [`StaffingResult`][ccmm.staffing.StaffingResult] of scalars)
+    as a row."""
     agents, scheduled = int(result.agents), int(result.scheduled)
     agent_seconds = agents * interval_minutes * 60.0
     return StaffingRow(
@@ -226,10 +226,10 @@ def demo_report(*, lang_note: str | None = None) -> Report:
     from ccmm.evidence import merge, suggest
     from ccmm.examples import example_path
     from ccmm.kpi.attainment import attainment
-    from ccmm.kpi.erlang import staff_intervals
     from ccmm.planning import plan
     from ccmm.report._evidence import evidence_section
     from ccmm.scoring import evaluate
+    from ccmm.staffing import staff_intervals
 
     assessment = read_assessment(example_path())
     evaluation = evaluate(assessment)
@@ -272,7 +272,7 @@ def demo_report(*, lang_note: str | None = None) -> Report:
     staffed = staff_intervals(
         interval_forecast(clean.intervals, by=by),
         target_service_level=DEMO_SERVICE_LEVEL,
-        target_seconds=DEMO_TARGET_SECONDS,
+        threshold_seconds=DEMO_TARGET_SECONDS,
         shrinkage=DEMO_SHRINKAGE,
     )
     sections.append(
@@ -312,9 +312,9 @@ def section_for(result: object) -> Section:
     AttainmentResult or StaffingResult (what their ``_repr_html_`` display)."""
     from ccmm.crucial.report import CrucialReport
     from ccmm.kpi.attainment import AttainmentResult
-    from ccmm.kpi.erlang import StaffingResult
     from ccmm.planning import Plan
     from ccmm.scoring import Evaluation
+    from ccmm.staffing import StaffingResult
 
     if isinstance(result, Evaluation):
         return EvaluationSection(result)

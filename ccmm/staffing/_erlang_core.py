@@ -1,4 +1,4 @@
-"""Numeric kernels of `ccmm.kpi.erlang` (private).
+"""Numeric kernels of the Erlang B and C staffing of `ccmm.staffing` (private).
 
 All kernels take flat float64/int64 arrays that have already been validated and broadcast, and
 work on every element at once: loops run over the agent count (or queue position), never over the
