@@ -5,6 +5,10 @@ all intervals in one vectorised call; the baseline is pyworkforce's ``ErlangC`` 
 timed on a 2,000-interval sample and extrapolated linearly to the full count (said in the output).
 Goals: >= 300x faster than pyworkforce and <= 0.1 s for 100,000 intervals.
 
+Issue 14, item 14: Erlang A with long patience. The worst time of one scalar
+``erlang_a_service_level`` call over patience 1 s ... 1e300 s (goal <= 50 ms), against the 0.1
+series alone (its time grows linearly with patience; timed at 1e3-1e5 s, extrapolated).
+
 Usage: ``python benchmarks/bench_erlang.py [--quick]`` (``--quick``: 10,000 intervals, 200-sample).
 """
 
@@ -95,7 +99,65 @@ def main(argv: list[str]) -> int:
         f"goal <= {SECONDS_GOAL} s: {'met' if ours_seconds <= SECONDS_GOAL else 'NOT met'}"
         + (" (quick run: sizes shrunk, goals apply to the full run)" if quick else "")
     )
+    _erlang_a_patience(quick)
     return 0
+
+
+PATIENCE_GOAL_SECONDS = 0.05
+
+
+def _erlang_a_patience(quick: bool) -> None:
+    from ccmm.staffing import erlang_a_service_level
+    from ccmm.staffing._erlang_a_kernel import erlang_a_flat
+    from ccmm.staffing._erlang_core import erlang_b_flat
+
+    calls, aht, agents, interval = 100.0, 300.0, 10, 1800.0  # the issue's case: 16.7 Erlangs
+    exponents = range(0, 301, 30 if quick else 5)
+    worst, worst_at = 0.0, 0.0
+    for exponent in exponents:
+        patience = 10.0**exponent
+        seconds = _best_of(
+            3,
+            lambda p=patience: erlang_a_service_level(
+                calls,
+                aht,
+                agents,
+                patience_seconds=p,
+                threshold_seconds=20.0,
+                interval_seconds=interval,
+            ),
+        )
+        if seconds > worst:
+            worst, worst_at = seconds, patience
+    inverse_b = 1.0 / erlang_b_flat(np.array([calls * aht / interval]), np.array([agents]))
+    series = {}
+    for patience in (1e3, 1e4, 1e5):
+        series[patience] = _best_of(
+            1,
+            lambda p=patience: erlang_a_flat(
+                np.array([calls / interval]),
+                np.array([aht]),
+                np.array([p]),
+                np.array([float(agents)]),
+                inverse_b,
+                np.array([20.0]),
+            ),
+        )
+    per_second = series[1e5] / 1e5
+    print(
+        f"Erlang A, one call ({calls:g} calls, AHT {aht:g} s, {agents} agents per half hour), "
+        f"patience 1 s to 1e300 s ({len(exponents)} values)"
+    )
+    print(f"  ccmm worst per call: {worst * 1e3:.1f} ms (at patience {worst_at:.0e} s)")
+    print(
+        "  baseline, the 0.1 series alone: "
+        + ", ".join(f"{p:.0e} s -> {t * 1e3:.0f} ms" for p, t in series.items())
+        + f"; linear, so 1e300 s -> ~{per_second * 1e300:.0e} s"
+    )
+    print(
+        f"  goal <= {PATIENCE_GOAL_SECONDS * 1e3:.0f} ms per call: "
+        f"{'met' if worst <= PATIENCE_GOAL_SECONDS else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

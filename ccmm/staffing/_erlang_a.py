@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ccmm.staffing._erlang_a_kernel import erlang_a_flat
+from ccmm.staffing._erlang_a_integral import erlang_a_integral, series_terms
+from ccmm.staffing._erlang_a_kernel import ErlangAMeasures, erlang_a_flat
 from ccmm.staffing._erlang_core import erlang_b_flat
 from ccmm.staffing._inputs import (
     FloatArray,
@@ -54,7 +55,7 @@ def erlang_a_measures(
         blocking = erlang_b_flat(traffic[live], agents[live].astype(np.int64))
         with np.errstate(divide="ignore"):
             inverse_b = 1.0 / blocking
-        measures = erlang_a_flat(
+        measures = _erlang_a_live(
             calls[live] / interval[live],
             aht[live],
             patience[live],
@@ -67,6 +68,43 @@ def erlang_a_measures(
         level[live] = measures.service_level
         asa[live] = measures.asa_seconds
     return ErlangAFlat(wait=wait, abandon=abandon, service_level=level, asa=asa)
+
+
+# Above this many series terms the quadrature is cheaper (and its cost does not grow): a series
+# step costs a few dozen numpy calls whatever the size, a quadrature ~3,000 evaluations per
+# element, so small calls switch early and large arrays late.
+SERIES_LIMIT_SMALL = 200.0
+SERIES_LIMIT_LARGE = 1500.0
+_LARGE = 256
+
+
+def _erlang_a_live(
+    arrival_rate: FloatArray,
+    aht: FloatArray,
+    patience: FloatArray,
+    agents: FloatArray,
+    inverse_b: FloatArray,
+    threshold_seconds: FloatArray,
+) -> ErlangAMeasures:
+    """The series where it is short, the quadrature where it would be long (long patience
+    with too few agents): bounded time for every finite input."""
+    args = (arrival_rate, aht, patience, agents, inverse_b, threshold_seconds)
+    limit = SERIES_LIMIT_LARGE if arrival_rate.size >= _LARGE else SERIES_LIMIT_SMALL
+    long = series_terms(arrival_rate, agents / aht, patience) > limit
+    if not np.any(long):
+        return erlang_a_flat(*args)
+    if np.all(long):
+        return erlang_a_integral(*args)
+    short = erlang_a_flat(*(a[~long] for a in args))
+    far = erlang_a_integral(*(a[long] for a in args))
+    fields = ("wait_probability", "abandon_probability", "service_level", "asa_seconds")
+    merged: dict[str, FloatArray] = {}
+    for name in fields:
+        out = np.empty(arrival_rate.shape)
+        out[~long] = getattr(short, name)
+        out[long] = getattr(far, name)
+        merged[name] = out
+    return ErlangAMeasures(**merged)
 
 
 def erlang_a_occupancy_flat(
