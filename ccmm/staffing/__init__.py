@@ -30,15 +30,20 @@ from ccmm.staffing._erlang_c import (
     erlang_c_service_level,
 )
 from ccmm.staffing._intervals import staff_intervals
+from ccmm.staffing._pooling import PoolingResult, pooling
 from ccmm.staffing._results import ErlangAStaffingResult, StaffingResult
 from ccmm.staffing._search import (
     agents_for_asa,
     agents_for_service_level,
     erlang_a_agents_for_service_level,
 )
+from ccmm.staffing._simulate import SimulatedMeasure, SimulationResult, simulate
 
 __all__ = [
     "ErlangAStaffingResult",
+    "PoolingResult",
+    "SimulatedMeasure",
+    "SimulationResult",
     "StaffingResult",
     "agents_for_asa",
     "agents_for_service_level",
@@ -52,6 +57,8 @@ __all__ = [
     "erlang_c_average_speed_of_answer",
     "erlang_c_occupancy",
     "erlang_c_service_level",
+    "pooling",
+    "simulate",
     "staff_intervals",
 ]
 

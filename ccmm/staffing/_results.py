@@ -19,7 +19,9 @@ def _int_result(value: Any) -> IntResult:
     raise ValueError(f"expected an int or an int64 array, got {type(value).__name__}")
 
 
-def _float_result(value: Any) -> FloatResult:
+def _float_result(value: Any) -> FloatResult | None:
+    if value is None:
+        return None
     if isinstance(value, np.ndarray) and value.dtype == np.float64:
         return value
     if isinstance(value, float | int | np.floating | np.integer) and not isinstance(value, bool):
@@ -37,7 +39,8 @@ class StaffingResult(FrozenModel):
     Arrays have the broadcast shape of the inputs; all fields are scalars when scalars came in.
     ``agents`` is the minimal count on the phones; ``scheduled`` the smallest count ``m`` with
     ``m·(1 - shrinkage) >= agents``. ``service_level`` (at the function's threshold seconds),
-    ``asa_seconds`` and ``occupancy`` are those achieved with ``agents``.
+    ``asa_seconds`` and ``occupancy`` are those achieved with ``agents``. ``fractional_agents``
+    is the continuous count of ``agents_for_service_level(..., fractional=True)``, else None.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
@@ -47,6 +50,7 @@ class StaffingResult(FrozenModel):
     service_level: Measure
     asa_seconds: Measure
     occupancy: Measure
+    fractional_agents: Measure | None = None
 
     def _repr_html_(self) -> str:
         """Notebook display (rendered by `ccmm.report`, imported only when displayed)."""

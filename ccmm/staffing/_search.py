@@ -62,6 +62,7 @@ def _erlang_c_staffing(
     max_occupancy: float | None,
     shrinkage: float,
     problems: Problems,
+    fractional: bool = False,
 ) -> StaffingResult:
     cap = occupancy_cap(max_occupancy, problems)
     shrink = shrinkage_share(shrinkage, problems)
@@ -83,13 +84,49 @@ def _erlang_c_staffing(
         blocking[busy] = b_busy
     n = agents.astype(np.float64)
     seconds = np.full(a.shape, sl_seconds)
+    continuous = None
+    if fractional and sl_target is not None:
+        floor = np.zeros(a.shape) if cap is None else a / cap
+        values = _interpolated_agents(a, h, n, blocking, seconds, sl_target, floor)
+        continuous = out_float(values, shape, scalar)
     return StaffingResult(
+        fractional_agents=continuous,
         agents=out_int(agents, shape, scalar),
         scheduled=out_int(scheduled_for(agents, shrink), shape, scalar),
         service_level=out_float(service_level_flat(a, h, n, blocking, seconds), shape, scalar),
         asa_seconds=out_float(asa_flat(a, h, n, blocking), shape, scalar),
         occupancy=out_float(occupancy_flat(a, n), shape, scalar),
     )
+
+
+def _interpolated_agents(
+    traffic: FloatArray,
+    aht: FloatArray,
+    agents: FloatArray,
+    blocking: FloatArray,
+    seconds: FloatArray,
+    target: float,
+    floor: FloatArray,
+) -> FloatArray:
+    """The continuous agent count ``n - 1 + (target - SL(n-1)) / (SL(n) - SL(n-1))``: linear
+    interpolation of the Erlang C service level between the minimal ``n`` and ``n - 1``, but
+    never below ``floor`` (the occupancy cap's ``A/max_occupancy``). 0 without traffic.
+
+    Erlang B at ``n - 1`` comes from B at ``n`` by inverting the recurrence:
+    ``B(n-1) = n·B(n) / (A·(1 - B(n)))``.
+    """
+    busy = traffic > 0.0
+    below = np.maximum(agents - 1.0, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        b_below = np.where(agents >= 1.0, agents * blocking / (traffic * (1.0 - blocking)), 1.0)
+    b_below = np.clip(np.nan_to_num(b_below, nan=1.0), 0.0, 1.0)
+    level_n = service_level_flat(traffic, aht, agents, blocking, seconds)
+    level_below = service_level_flat(traffic, aht, below, b_below, seconds)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = (target - level_below) / (level_n - level_below)
+    share = np.clip(np.nan_to_num(share, nan=1.0), 0.0, 1.0)
+    result: FloatArray = np.where(busy, np.maximum(below + share, floor), 0.0)
+    return np.minimum(result, agents)
 
 
 def agents_for_service_level(
@@ -101,12 +138,18 @@ def agents_for_service_level(
     threshold_seconds: float,
     max_occupancy: float | None = None,
     shrinkage: float = 0.0,
+    fractional: bool = False,
 ) -> StaffingResult:
     """Smallest agent count whose Erlang C service level reaches the target (and occupancy cap).
 
     ``target_service_level`` in (0, 1), e.g. 0.8 for 80 % answered within ``threshold_seconds``
     (>= 0). With ``max_occupancy`` the count is also at least the smallest ``n`` with ``A/n <=
     max_occupancy``. Zero calls need zero agents. ``.service_level`` is at ``threshold_seconds``.
+
+    With ``fractional=True`` the result's ``fractional_agents`` also holds the continuous agent
+    count: the Erlang C service level interpolated linearly between ``agents - 1`` and
+    ``agents`` reaches the target there (never below ``A/max_occupancy``), so
+    ``agents - 1 < fractional_agents <= agents``. ``agents`` stays the whole count.
     """
     problems = Problems()
     level = target_level(target_service_level, problems)
@@ -123,6 +166,7 @@ def agents_for_service_level(
         max_occupancy=max_occupancy,
         shrinkage=shrinkage,
         problems=problems,
+        fractional=fractional,
     )
 
 
