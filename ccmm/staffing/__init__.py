@@ -30,6 +30,7 @@ from ccmm.staffing._erlang_c import (
     erlang_c_service_level,
 )
 from ccmm.staffing._intervals import staff_intervals
+from ccmm.staffing._patience import PatienceEstimate, PatienceGroup, estimate_patience
 from ccmm.staffing._pooling import PoolingResult, pooling
 from ccmm.staffing._results import ErlangAStaffingResult, StaffingResult
 from ccmm.staffing._search import (
@@ -41,6 +42,8 @@ from ccmm.staffing._simulate import SimulatedMeasure, SimulationResult, simulate
 
 __all__ = [
     "ErlangAStaffingResult",
+    "PatienceEstimate",
+    "PatienceGroup",
     "PoolingResult",
     "SimulatedMeasure",
     "SimulationResult",
@@ -57,6 +60,7 @@ __all__ = [
     "erlang_c_average_speed_of_answer",
     "erlang_c_occupancy",
     "erlang_c_service_level",
+    "estimate_patience",
     "pooling",
     "simulate",
     "staff_intervals",

@@ -18,6 +18,7 @@ close, and the first ``warmup_seconds`` (default one interval) are simulated but
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -52,6 +53,20 @@ class SimulationResult(FrozenModel):
     abandon_probability: SimulatedMeasure
     asa_seconds: SimulatedMeasure
     occupancy: SimulatedMeasure
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Per-replication sums of one simulation (flat float arrays, one value per replication)."""
+
+    offered: NDArray[np.float64]
+    waited: NDArray[np.float64]
+    answered: NDArray[np.float64]
+    within: NDArray[np.float64]
+    abandoned: NDArray[np.float64]
+    answered_wait: NDArray[np.float64]
+    work: NDArray[np.float64]
+    agent_time: NDArray[np.float64]
 
 
 def _problem(items: list[str], text: str) -> None:
@@ -130,7 +145,7 @@ def _ratio(numerator: NDArray[np.float64], denominator: NDArray[np.float64]) -> 
     return SimulatedMeasure(estimate=estimate, standard_error=se)
 
 
-def simulate(
+def run_replications(
     arrival_rate: float,
     aht: float,
     agents: int,
@@ -144,22 +159,8 @@ def simulate(
     replications: int = 1000,
     seed: int = 0,
     warmup_seconds: float | None = None,
-) -> SimulationResult:
-    """Simulate the queue ``replications`` times and measure it, seeded and deterministic.
-
-    ``arrival_rate`` in calls per second (Poisson), ``aht`` the mean handle time in seconds,
-    ``agents`` servers, ``patience`` the callers' mean patience in seconds (exponential; ``None``:
-    nobody abandons). ``service`` is the handle-time law with mean ``aht``: ``"exponential"``
-    (the Erlang models' assumption), ``"lognormal"`` or ``"gamma"`` with coefficient of
-    variation ``service_cv``, or ``"deterministic"``. Each replication counts the contacts
-    arriving in ``intervals × interval_seconds`` seconds after ``warmup_seconds`` (default 0
-    for exponential handle times, whose start is exactly stationary, else one interval).
-
-    Measures are ratios of sums over all replications (service level = answered within
-    ``threshold_seconds`` ÷ offered, as the KPI; ASA = mean wait of answered calls; occupancy =
-    handle time started ÷ agent time), each with a standard error. The same arguments and seed
-    give the same result.
-    """
+) -> Runs:
+    """Per-replication counts of `simulate` (same arguments and checks)."""
     items: list[str] = []
     lam = _finite(items, "arrival_rate", arrival_rate, minimum=0.0, strict=False)
     mean = _finite(items, "aht", aht, minimum=0.0, strict=True)
@@ -264,12 +265,68 @@ def simulate(
     answered_wait = np.where(answered_mask, waits, 0.0).sum(axis=0)
     work = np.where(answered_mask, handle, 0.0).sum(axis=0)
     agent_time = np.full(runs, n * (horizon - warm))
+    return Runs(
+        offered=offered,
+        waited=waited,
+        answered=answered,
+        within=within,
+        abandoned=abandoned,
+        answered_wait=answered_wait,
+        work=work,
+        agent_time=agent_time,
+    )
+
+
+def simulate(
+    arrival_rate: float,
+    aht: float,
+    agents: int,
+    *,
+    patience: float | None = None,
+    service: ServiceLaw = "exponential",
+    service_cv: float = 1.0,
+    threshold_seconds: float = 20.0,
+    intervals: int = 1,
+    interval_seconds: float = 1800.0,
+    replications: int = 1000,
+    seed: int = 0,
+    warmup_seconds: float | None = None,
+) -> SimulationResult:
+    """Simulate the queue ``replications`` times and measure it, seeded and deterministic.
+
+    ``arrival_rate`` in calls per second (Poisson), ``aht`` the mean handle time in seconds,
+    ``agents`` servers, ``patience`` the callers' mean patience in seconds (exponential; ``None``:
+    nobody abandons). ``service`` is the handle-time law with mean ``aht``: ``"exponential"``
+    (the Erlang models' assumption), ``"lognormal"`` or ``"gamma"`` with coefficient of
+    variation ``service_cv``, or ``"deterministic"``. Each replication counts the contacts
+    arriving in ``intervals × interval_seconds`` seconds after ``warmup_seconds`` (default 0
+    for exponential handle times, whose start is exactly stationary, else one interval).
+
+    Measures are ratios of sums over all replications (service level = answered within
+    ``threshold_seconds`` ÷ offered, as the KPI; ASA = mean wait of answered calls; occupancy =
+    handle time started ÷ agent time), each with a standard error. The same arguments and seed
+    give the same result.
+    """
+    runs = run_replications(
+        arrival_rate,
+        aht,
+        agents,
+        patience=patience,
+        service=service,
+        service_cv=service_cv,
+        threshold_seconds=threshold_seconds,
+        intervals=intervals,
+        interval_seconds=interval_seconds,
+        replications=replications,
+        seed=seed,
+        warmup_seconds=warmup_seconds,
+    )
     return SimulationResult(
-        replications=runs,
-        contacts=int(offered.sum()),
-        wait_probability=_ratio(waited, offered),
-        service_level=_ratio(within, offered),
-        abandon_probability=_ratio(abandoned, offered),
-        asa_seconds=_ratio(answered_wait, answered),
-        occupancy=_ratio(work, agent_time),
+        replications=int(runs.offered.size),
+        contacts=int(runs.offered.sum()),
+        wait_probability=_ratio(runs.waited, runs.offered),
+        service_level=_ratio(runs.within, runs.offered),
+        abandon_probability=_ratio(runs.abandoned, runs.offered),
+        asa_seconds=_ratio(runs.answered_wait, runs.answered),
+        occupancy=_ratio(runs.work, runs.agent_time),
     )

@@ -1,0 +1,97 @@
+"""estimate_patience: recovers the patience that simulated data were generated with, within its
+confidence interval; says so when the data cannot identify it; pandas and polars agree."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+
+from ccmm import CCMMError, staffing
+from ccmm.staffing._simulate import run_replications
+
+HALF_HOUR = 1800.0
+# (calls per half hour, aht, agents): around full load, where abandonment tells most.
+CONFIGS = [(100, 180, 9), (150, 200, 16), (60, 240, 8), (200, 180, 19)]
+
+
+def simulated_intervals(patience: float, seed: int, per_config: int = 12) -> pd.DataFrame:
+    """Half-hour intervals of one queue simulated with a known mean patience (Erlang A model)."""
+    frames = []
+    for i, (calls, aht, agents) in enumerate(CONFIGS):
+        runs = run_replications(
+            calls / HALF_HOUR,
+            aht,
+            agents,
+            patience=patience,
+            replications=per_config,
+            seed=seed * 100 + i,
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "queue": "billing",
+                    "channel": "voice",
+                    "interval_minutes": 30,
+                    "offered": runs.offered,
+                    "answered": runs.answered,
+                    "abandoned": runs.abandoned,
+                    "abandoned_short": 0,
+                    "handling_seconds": runs.work,
+                    "agents": agents,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize(("patience", "seed"), [(30.0, 1), (120.0, 2), (600.0, 3)])
+def test_recovers_the_simulated_patience_within_its_confidence_interval(
+    patience: float, seed: int
+) -> None:
+    result = staffing.estimate_patience(simulated_intervals(patience, seed))
+    (group,) = result.groups
+    assert group.key == ("billing", "voice")
+    assert group.intervals_used == 4 * 12
+    assert group.lower_seconds is not None and group.upper_seconds is not None
+    assert group.lower_seconds <= patience <= group.upper_seconds
+    assert group.lower_seconds < group.patience_seconds < group.upper_seconds  # type: ignore[operator]
+
+
+def test_no_abandons_says_patience_is_not_identifiable() -> None:
+    frame = simulated_intervals(120.0, 4, per_config=2)
+    frame["abandoned"] = 0
+    (group,) = staffing.estimate_patience(frame).groups
+    assert group.patience_seconds is None
+    assert "not identifiable" in group.note
+
+
+def test_pandas_and_polars_give_the_same_estimate_and_groups_are_separate() -> None:
+    one = simulated_intervals(60.0, 5, per_config=3)
+    other = simulated_intervals(300.0, 6, per_config=3).assign(queue="sales")
+    frame = pd.concat([one, other], ignore_index=True)
+    from_pandas = staffing.estimate_patience(frame)
+    from_polars = staffing.estimate_patience(pl.DataFrame({c: frame[c].tolist() for c in frame}))
+    assert from_pandas == from_polars
+    assert [g.key for g in from_pandas.groups] == [("billing", "voice"), ("sales", "voice")]
+    alone = staffing.estimate_patience(one).groups[0]
+    assert from_pandas.groups[0] == alone  # a group's estimate ignores the other groups
+    table = from_pandas.to_frame()
+    assert list(table["queue"]) == ["billing", "sales"]
+
+
+def test_staffed_seconds_stand_in_for_agents() -> None:
+    frame = simulated_intervals(90.0, 7, per_config=3)
+    with_seconds = frame.drop(columns="agents").assign(staffed_seconds=frame["agents"] * 1800.0)
+    assert staffing.estimate_patience(with_seconds) == staffing.estimate_patience(frame)
+
+
+def test_missing_agents_and_bad_numbers_are_named() -> None:
+    frame = simulated_intervals(90.0, 8, per_config=1)
+    with pytest.raises(CCMMError, match="staffed agents"):
+        staffing.estimate_patience(frame.drop(columns="agents"))
+    broken = frame.assign(offered=np.where(frame.index == 2, -5, frame["offered"]))
+    with pytest.raises(CCMMError) as info:
+        staffing.estimate_patience(broken)
+    assert "offered" in "\n".join(info.value.problems)
