@@ -202,9 +202,17 @@ def run_replications(
     rng = np.random.default_rng(seed)
 
     # Arrivals: a common length for all replications; each run keeps those before the horizon.
-    steps = max(1, int(expected + 8.0 * math.sqrt(expected) + 16))
+    # Arrival rows up to about the largest count expected among `runs` Poisson draws, then more
+    # rows only while some replication still has arrivals before the horizon (rare; seeded too).
+    spread = math.sqrt(2.0 * math.log(runs + 1.0)) + 1.0
+    steps = max(1, int(expected + spread * math.sqrt(expected) + 4))
     gaps = rng.exponential(1.0 / lam, (steps, runs)) if lam > 0 else np.full((steps, runs), np.inf)
     arrivals = np.cumsum(gaps, axis=0)
+    more = int(2.0 * math.sqrt(expected) + 4)
+    while lam > 0 and np.any(arrivals[-1] < horizon):
+        extra = np.cumsum(rng.exponential(1.0 / lam, (more, runs)), axis=0) + arrivals[-1]
+        arrivals = np.concatenate([arrivals, extra])
+    steps = arrivals.shape[0]
     handle = _handle_times(rng, service, mean, cv, (steps, runs))
     give_up = rng.exponential(float(patience), (steps, runs)) if patience is not None else None
 
