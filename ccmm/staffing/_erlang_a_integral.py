@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from ccmm.staffing._erlang_a_kernel import ErlangAMeasures
+from ccmm.staffing._erlang_a_kernel import ErlangAMeasures, measures_from_conditionals
 
 FloatArray = NDArray[np.float64]
 
@@ -234,15 +234,8 @@ def erlang_a_integral(
         log_s = np.log(n_mu) + chain.phi_r + np.log(j_int)
         log_others = np.log(inverse_b - 1.0)
         wait = 1.0 / (1.0 + np.exp(np.minimum(log_others - log_s, 700.0)))
-    abandon = wait * (1.0 - answered_given_wait)
-    service = (1.0 - wait) + wait * within_given_wait
-    answered_share = (1.0 - wait) + wait * answered_given_wait
-    asa = wait * waited_given_wait / answered_share
-    return ErlangAMeasures(
-        wait_probability=wait,
-        abandon_probability=np.clip(abandon, 0.0, 1.0),
-        service_level=np.clip(service, 0.0, 1.0),
-        asa_seconds=asa,
+    return measures_from_conditionals(
+        wait, answered_given_wait, within_given_wait, waited_given_wait
     )
 
 

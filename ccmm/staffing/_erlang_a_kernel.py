@@ -153,6 +153,19 @@ def erlang_a_flat(
     answered_given_wait = out_answered / out_total
     within_given_wait = out_within / out_total
     waited_given_wait = out_waited / out_total
+    return measures_from_conditionals(
+        wait, answered_given_wait, within_given_wait, waited_given_wait
+    )
+
+
+def measures_from_conditionals(
+    wait: FloatArray,
+    answered_given_wait: FloatArray,
+    within_given_wait: FloatArray,
+    waited_given_wait: FloatArray,
+) -> ErlangAMeasures:
+    """The four measures from P(wait) and, given a wait, P(answered), P(answered within the
+    threshold) and E[wait; answered]: callers who do not wait are answered at once."""
     abandon = wait * (1.0 - answered_given_wait)
     service = (1.0 - wait) + wait * within_given_wait
     answered_share = (1.0 - wait) + wait * answered_given_wait
