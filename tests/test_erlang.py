@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from ccmm import CCMMError
 from ccmm import staffing as e
 from ccmm._errors import InputDataError
-from tests.strategies_staffing import (
+from strategies_staffing import (
     aht_values,
     calls_values,
     patience_values,

@@ -19,7 +19,7 @@ import ccmm.staffing
 from ccmm import CCMMError
 from ccmm._model import FrozenModel
 from ccmm.staffing._deprecated import MOVED
-from tests.strategies_staffing import aht_values, calls_values, sl_targets, threshold_values
+from strategies_staffing import aht_values, calls_values, sl_targets, threshold_values
 
 HALF_HOUR = 1800.0
 
