@@ -10,10 +10,6 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from ccmm import CCMMError
-from ccmm import staffing as e
-from ccmm._errors import InputDataError
 from strategies_staffing import (
     aht_values,
     calls_values,
@@ -23,6 +19,10 @@ from strategies_staffing import (
     threshold_values,
     traffic_values,
 )
+
+from ccmm import CCMMError
+from ccmm import staffing as e
+from ccmm._errors import InputDataError
 
 HALF_HOUR = 1800.0
 

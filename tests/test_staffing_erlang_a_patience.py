@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies_staffing import aht_values, threshold_values
 
 from ccmm import staffing
 from ccmm.staffing._erlang_a import SERIES_LIMIT_SMALL
 from ccmm.staffing._erlang_a_integral import erlang_a_integral, series_terms
 from ccmm.staffing._erlang_a_kernel import erlang_a_flat
 from ccmm.staffing._erlang_core import erlang_b_flat
-from strategies_staffing import aht_values, threshold_values
 
 HALF_HOUR = 1800.0
 FIELDS = ("wait_probability", "abandon_probability", "service_level", "asa_seconds")

@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies_staffing import aht_values, calls_values, sl_targets, threshold_values
 
 import ccmm.kpi
 import ccmm.staffing
 from ccmm import CCMMError
 from ccmm._model import FrozenModel
 from ccmm.staffing._deprecated import MOVED
-from strategies_staffing import aht_values, calls_values, sl_targets, threshold_values
 
 HALF_HOUR = 1800.0
 

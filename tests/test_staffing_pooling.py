@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies_staffing import aht_values, calls_values, sl_targets, threshold_values
 
 from ccmm import CCMMError, staffing
-from strategies_staffing import aht_values, calls_values, sl_targets, threshold_values
 
 HALF_HOUR = 1800.0
 
