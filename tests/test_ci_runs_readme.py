@@ -40,3 +40,11 @@ def test_the_default_profile_draws_fresh_random_examples() -> None:
     current = settings()
     assert not current.derandomize
     assert current.max_examples <= 100  # bounded: the whole suite stays short on 2 cores
+
+
+def test_every_relative_link_of_the_readme_points_to_a_file() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", readme)
+    assert targets  # the README links the docs pages
+    missing = [t for t in targets if not (ROOT / t).exists()]
+    assert missing == []
