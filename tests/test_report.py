@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -98,20 +99,48 @@ def test_html_lists_the_level_and_every_rule_with_its_status(demo: Report, demo_
         assert f"<td>{rule.short_by}</td>" in demo_html or rule.short_by is None
 
 
-def test_html_shows_every_plan_step(demo: Report, demo_html: str) -> None:
+def test_html_shows_every_plan_step_with_its_own_title_grouped_by_section(
+    demo: Report, demo_html: str
+) -> None:
     (section,) = [s for s in demo.sections if isinstance(s, PlanSection)]
     expected = plan(load_example_assessment(), section.plan.target_level)
     assert section.plan == expected
     steps = [r for r in _parse(demo_html).rows if r.get("class") == "step"]
     assert len(steps) == len(expected.steps) > 0
+    standard = ccmm.load_standard()
+    zh = render_html(demo, "zh")
     for step in expected.steps:
-        assert f"<td>{step.item}</td>" in demo_html
+        title = standard.item(step.item).title
+        assert f"<td>{step.item}</td><td>{escape(title.en)}</td>" in demo_html
+        assert f"<td>{step.item}</td><td>{escape(title.zh)}</td>" in zh
+    # One heading per section, in the plan's order, each followed by its own steps.
+    headings = [f"<h4>{escape(g.id)} {escape(g.name.en)}</h4>" for g in expected.by_section]
+    positions = [demo_html.index(h) for h in headings]
+    assert positions == sorted(positions)
 
 
 def test_html_has_the_charts(demo_html: str) -> None:
     assert demo_html.count('class="ccmm-chart radar"') == 1
     assert demo_html.count('class="ccmm-chart ladder"') == 1
     assert demo_html.count('class="ccmm-chart spark"') >= 4
+    assert demo_html.count('class="ccmm-chart line"') == 3
+    assert demo_html.count('class="ccmm-chart heatmap"') == 2
+    assert demo_html.count('class="ccmm-chart profile"') == 1
+
+
+def test_radar_names_every_domain_and_shows_a_percentage_scale(demo: Report) -> None:
+    (section,) = [s for s in demo.sections if isinstance(s, EvaluationSection)]
+    for lang in ("en", "zh"):
+        html = render_html(demo, lang)  # type: ignore[arg-type]
+        radar = re.search(r'<svg[^>]*class="ccmm-chart radar".*?</svg>', html, re.S)
+        assert radar is not None
+        labels = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", radar.group(0)))
+        for domain in section.evaluation.domains:
+            name = domain.name.get(lang)  # type: ignore[arg-type]
+            assert "".join(f"{domain.id} {name}".split()) in "".join(labels.split())
+        assert re.findall(r'class="scale"[^>]*>(\d+%)<', radar.group(0)) == [
+            "25%", "50%", "75%", "100%",
+        ]  # fmt: skip
 
 
 def test_markdown_carries_the_same_rules_and_plan(demo: Report) -> None:
@@ -122,9 +151,7 @@ def test_markdown_carries_the_same_rules_and_plan(demo: Report) -> None:
     rule_lines = [ln for ln in text.splitlines() if re.match(r"\| L\d \| ", ln)]
     assert len(rule_lines) == len(ev.rules)
     assert [("✓" in ln) for ln in rule_lines] == [r.holds for r in ev.rules]
-    step_lines = [
-        ln for ln in text.splitlines() if re.search(r"\| (C|F)-Rate \| \d+ \| \d+ \|$", ln)
-    ]
+    step_lines = [ln for ln in text.splitlines() if re.search(r"\| (C|F)-Rate \| \d+ → \d+ \|", ln)]
     assert len(step_lines) == len(plan_section.plan.steps)
     assert f"L{ev.level} {ev.level_name.en}" in text
     assert "<svg" not in text
@@ -134,13 +161,14 @@ def test_json_parses_and_holds_the_results(demo: Report) -> None:
     doc = json.loads(render_json(demo))
     kinds = [s["kind"] for s in doc["sections"]]
     assert kinds == [
-        "evaluation", "plan", "crucial", "crucial", "attainment", "table", "staffing",
+        "summary", "evaluation", "plan", "kpis", "crucial", "crucial", "attainment", "evidence",
+        "staffing",
     ]  # fmt: skip
-    (evidence,) = [s for s in doc["sections"] if s["kind"] == "table"]
+    (evidence,) = [s for s in doc["sections"] if s["kind"] == "evidence"]
     assert evidence["key"] == "evidence"
     assert {row[1] for row in evidence["rows"]} >= {"supports", "contradicts"}
-    ev = doc["sections"][0]["evaluation"]
-    assert ev == json.loads(demo.sections[0].evaluation.model_dump_json())  # type: ignore[union-attr]
+    ev = doc["sections"][1]["evaluation"]
+    assert ev == json.loads(demo.sections[1].evaluation.model_dump_json())  # type: ignore[union-attr]
     crucial = {s["label"]: s["report"]["passed"] for s in doc["sections"] if s["kind"] == "crucial"}
     assert crucial == {"dirty": False, "clean": True}
 

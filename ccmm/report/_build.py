@@ -12,13 +12,19 @@ from ccmm._text import Text
 from ccmm.report._model import (
     AttainmentSection,
     CrucialSection,
+    DailyKpi,
     EvaluationSection,
+    HeatCell,
+    KpiLine,
+    KpiSection,
     PlanSection,
     Report,
     Section,
     StaffingRow,
     StaffingSection,
+    SummarySection,
     TableSection,
+    TimeOfDayStaffing,
 )
 
 if TYPE_CHECKING:
@@ -213,6 +219,128 @@ def interval_forecast(intervals: pd.DataFrame, *, by: Sequence[str]) -> pd.DataF
     return frame.drop(columns=["_handling", "_answered"])
 
 
+#: The KPIs the report draws from interval data, in this order.
+KPI_PICTURES = ("service_level", "abandon_rate", "asa_seconds")
+
+
+def _local_clock(intervals: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Each interval's local calendar day, weekday (0 = Monday) and ``"HH:MM"`` start, on the
+    wall clock of its own time stamp (a time-zone aware start keeps its zone)."""
+    import pandas as pd
+
+    starts = intervals["interval_start"]
+    if not pd.api.types.is_datetime64_any_dtype(starts):
+        starts = pd.to_datetime(starts, format="ISO8601")
+    if starts.dtype == object:  # offsets differ from row to row: read each on its own clock
+        wall = pd.to_datetime(starts.map(lambda t: pd.Timestamp(t).tz_localize(None)))
+    elif isinstance(starts.dtype, pd.DatetimeTZDtype):
+        wall = starts.dt.tz_localize(None)
+    else:
+        wall = starts
+    return wall.dt.normalize(), wall.dt.day_of_week, wall.dt.strftime("%H:%M")
+
+
+def kpi_section(intervals: pd.DataFrame, *, registry: pd.DataFrame | None = None) -> KpiSection:
+    """Daily service level, abandon rate and ASA, and a weekday × half-hour heat map of offered
+    contacts and service level, from an interval table (every figure a ratio of sums computed
+    by :func:`ccmm.kpi.compute`). Targets come from ``registry`` (its ``metric`` and
+    ``target`` columns) when given; reference values from the KPI catalogue."""
+    import pandas as pd
+
+    from ccmm.kpi import compute, load_kpi_catalogue
+
+    day, weekday, clock = _local_clock(intervals)
+    frame = intervals.assign(_day=day.to_numpy(), _weekday=weekday.to_numpy(), _time=clock)
+    daily = compute(frame, by=("_day",))
+    days = tuple(
+        DailyKpi(
+            day=pd.Timestamp(r["_day"]).date(),
+            offered=float(r["offered"]),
+            service_level=_finite(r["service_level"]),
+            abandon_rate=_finite(r["abandon_rate"]),
+            asa_seconds=_finite(r["asa_seconds"]),
+        )
+        for _, r in daily.sort_values("_day").iterrows()
+    )
+    cells = compute(frame, by=("_weekday", "_time"))
+    heat = tuple(
+        HeatCell(
+            weekday=int(r["_weekday"]),
+            time=str(r["_time"]),
+            offered=float(r["offered"]),
+            service_level=_finite(r["service_level"]),
+        )
+        for _, r in cells.sort_values(["_weekday", "_time"]).iterrows()
+    )
+    targets: dict[str, float] = {}
+    if registry is not None and {"metric", "target"} <= set(registry.columns):
+        for metric, target in zip(registry["metric"], registry["target"], strict=True):
+            value = _finite(target)
+            if value is not None:
+                targets[str(metric)] = value
+    catalogue = load_kpi_catalogue()
+    metrics = []
+    for metric in KPI_PICTURES:
+        kpi = catalogue.get(metric)
+        metrics.append(
+            KpiLine(
+                metric=metric,
+                name=kpi.name,
+                unit=kpi.unit,
+                direction=kpi.direction,
+                target=targets.get(metric),
+                references=tuple((r.label, r.value) for r in kpi.reference_values),
+            )
+        )
+    return KpiSection(days=days, metrics=tuple(metrics), heat=heat)
+
+
+def staffing_by_time(
+    staffed: pd.DataFrame, intervals: pd.DataFrame | None = None
+) -> tuple[TimeOfDayStaffing, ...]:
+    """Agents by local time of day: required and to schedule (summed over the groups of each
+    interval, then averaged over the days that have the time), and, when ``intervals`` has
+    ``available_seconds``, the agents on duty it shows ((talk + hold + ACW + available seconds)
+    ÷ interval seconds, summed and averaged the same way). ``staffed`` is the output of
+    :func:`ccmm.kpi.staff_intervals` in the row order of ``intervals``."""
+    import numpy as np
+    import pandas as pd
+
+    day, _, clock = _local_clock(staffed)
+    frame = pd.DataFrame(
+        {
+            "day": day.to_numpy(),
+            "time": clock.to_numpy(),
+            "required": staffed["agents_required"].to_numpy(dtype=np.float64),
+            "to_schedule": staffed["agents_scheduled"].to_numpy(dtype=np.float64),
+        }
+    )
+    on_duty = intervals is not None and "available_seconds" in intervals.columns
+    if on_duty:
+        assert intervals is not None
+        seconds = (
+            intervals["talk_seconds"]
+            + intervals["hold_seconds"]
+            + intervals["acw_seconds"]
+            + intervals["available_seconds"]
+        ).to_numpy(dtype=np.float64)
+        frame["on_duty"] = seconds / (intervals["interval_minutes"].to_numpy(np.float64) * 60.0)
+    per_day = frame.groupby(["time", "day"], sort=True).sum(numeric_only=True)
+    per_time = per_day.groupby(level="time", sort=True)
+    means = per_time.mean()
+    counts = per_time.size()
+    return tuple(
+        TimeOfDayStaffing(
+            time=str(t),
+            days=int(counts[t]),
+            required=float(means.loc[t, "required"]),
+            to_schedule=float(means.loc[t, "to_schedule"]),
+            on_duty=float(means.loc[t, "on_duty"]) if on_duty else None,
+        )
+        for t in means.index
+    )
+
+
 def demo_report(*, lang_note: str | None = None) -> Report:
     """The whole story on the bundled examples, as one report.
 
@@ -233,15 +361,16 @@ def demo_report(*, lang_note: str | None = None) -> Report:
 
     assessment = read_assessment(example_path())
     evaluation = evaluate(assessment)
-    sections: list[object] = [EvaluationSection(evaluation, organisation=assessment.organisation)]
     top = len(evaluation.levels)
-    if evaluation.level < top:
-        sections.append(PlanSection(plan(assessment, evaluation.level + 1)))
+    plan_section = (
+        PlanSection(plan(assessment, evaluation.level + 1)) if evaluation.level < top else None
+    )
+    crucial: list[CrucialSection] = []
     tables = {}
     for name in ("dirty", "clean"):
         t = load_example(name)
         tables[name] = t
-        sections.append(
+        crucial.append(
             CrucialSection(
                 name,
                 check(
@@ -258,7 +387,6 @@ def demo_report(*, lang_note: str | None = None) -> Report:
     verdict = attainment(
         clean.facts, registry=clean.registry, rule="cc-cmm-2017", as_of=as_of, entity=("team", "T1")
     )
-    sections.append(AttainmentSection(verdict, attainment_series(clean.facts, verdict)))
     dirty = tables["dirty"]
     suggestions = suggest(
         registry=dirty.registry,
@@ -267,7 +395,6 @@ def demo_report(*, lang_note: str | None = None) -> Report:
         analysis_log=dirty.analysis_log,
         as_of=EXAMPLE_AS_OF,
     )
-    sections.append(evidence_section(merge(assessment, suggestions, policy="report"), suggestions))
     by = ("queue", "channel")
     staffed = staff_intervals(
         interval_forecast(clean.intervals, by=by),
@@ -275,23 +402,49 @@ def demo_report(*, lang_note: str | None = None) -> Report:
         threshold_seconds=DEMO_TARGET_SECONDS,
         shrinkage=DEMO_SHRINKAGE,
     )
-    sections.append(
-        StaffingSection(
-            model="Erlang C",
-            target_service_level=DEMO_SERVICE_LEVEL,
-            target_seconds=DEMO_TARGET_SECONDS,
-            shrinkage=DEMO_SHRINKAGE,
-            rows=staffing_rows(staffed, by=by),
-        )
+    staffing = StaffingSection(
+        model="Erlang C",
+        target_service_level=DEMO_SERVICE_LEVEL,
+        target_seconds=DEMO_TARGET_SECONDS,
+        shrinkage=DEMO_SHRINKAGE,
+        rows=staffing_rows(staffed, by=by),
+        by_time=staffing_by_time(staffed, clean.intervals),
     )
-    subtitle = (
-        f"{assessment.organisation} · {evaluation.standard_id} {evaluation.edition} · "
-        f"{assessment.assessed_on.isoformat()}",
-        f"CRUCIAL as of {EXAMPLE_AS_OF}; attainment as of {as_of.isoformat()}",
+    kpis = kpi_section(clean.intervals, registry=clean.registry)
+    sections: list[Section] = [
+        SummarySection(
+            evaluation,
+            plan=None if plan_section is None else plan_section.plan,
+            crucial=tuple(crucial),
+            attainment=verdict,
+            staffing=staffing,
+        ),
+        EvaluationSection(evaluation, organisation=assessment.organisation),
+        *([] if plan_section is None else [plan_section]),
+        kpis,
+        *crucial,
+        AttainmentSection(verdict, attainment_series(clean.facts, verdict)),
+        evidence_section(merge(assessment, suggestions, policy="report"), suggestions),
+        staffing,
+    ]
+    org, std = assessment.organisation, f"{evaluation.standard_id} {evaluation.edition}"
+    assessed = assessment.assessed_on.isoformat()
+    first_day, last_day = kpis.days[0].day.isoformat(), kpis.days[-1].day.isoformat()
+    subtitle: tuple[str | Text, ...] = (
+        Text(
+            en=f"{org} · {std} · assessed on {assessed}",
+            zh=f"{org} · {std} · 评估日期 {assessed}",
+        ),
+        Text(
+            en=f"Data: intervals {first_day} to {last_day}; monthly figures to "
+            f"{as_of.isoformat()}; data quality checked as of {EXAMPLE_AS_OF}",
+            zh=f"数据：时段数据 {first_day} 至 {last_day}；月度数据截至 {as_of.isoformat()}；"
+            f"数据质量检查截至 {EXAMPLE_AS_OF}",
+        ),
     )
     return Report(
         title=Text(en="Contact-centre maturity and performance", zh="呼叫中心成熟度与运营绩效"),
-        sections=tuple(sections),  # type: ignore[arg-type]
+        sections=tuple(sections),
         subtitle=subtitle if lang_note is None else (*subtitle, lang_note),
     )
 
@@ -300,8 +453,10 @@ __all__ = [
     "attainment_series",
     "demo_report",
     "interval_forecast",
+    "kpi_section",
     "latest_month_end",
     "section_for",
+    "staffing_by_time",
     "staffing_rows",
     "staffing_scenario",
 ]

@@ -108,6 +108,133 @@ _LABELS: dict[str, tuple[str, str]] = {
     "expected_occupancy": ("Expected occupancy", "预计占用率"),
     "agents_profile": ("Agents per interval", "各时段坐席数"),
     "within": ("within", "秒内接通"),
+    # executive summary
+    "summary": ("Summary", "摘要"),
+    "summary_level": ("Maturity level", "成熟度等级"),
+    "summary_points": ("Points", "得分"),
+    "summary_next": ("Next level", "下一等级"),
+    "summary_next_needs": ("needs {n} rating step(s)", "需要提升 {n} 项评分"),
+    "summary_top_level": ("the top level is reached", "已达到最高等级"),
+    "summary_gaps": ("Largest gaps", "最大差距"),
+    "summary_gap_steps": ("{n} step(s)", "{n} 步"),
+    "summary_rules_short": ("Rules not met", "未满足的规则"),
+    "summary_short_items": ("{n} item(s) short", "差 {n} 项"),
+    "summary_short_points": ("{n} point(s) short", "差 {n} 分"),
+    "summary_data": ("Data quality (CRUCIAL)", "数据质量（CRUCIAL）"),
+    "summary_attainment": ("Target attainment", "目标达成"),
+    "summary_staffing": ("Staffing peak", "人员配置峰值"),
+    "summary_peak": (
+        "{required} agents needed at {time} ({schedule} to schedule with shrinkage)",
+        "{time} 需要 {required} 名坐席（计入缩减率后排班 {schedule} 名）",
+    ),
+    "summary_on_duty": ("the data shows {n} on duty then", "数据显示该时段在岗 {n} 名"),
+    "summary_attainment_line": (
+        "{verdict}: {meets} of the metrics on target (needs {needs})",
+        "{verdict}：{meets} 的指标达标（要求 {needs}）",
+    ),
+    "quick_wins": ("Quick wins", "速效步骤"),
+    "quick_wins_caption": (
+        "Each of these steps moves two or more rules at once.",
+        "以下每一步可同时推动两条或以上规则。",
+    ),
+    "no_quick_wins": (
+        "No single step moves two rules here: each step serves the rule named beside it.",
+        "本计划中没有一步能同时推动两条规则：每一步服务于其旁所列的规则。",
+    ),
+    "serves": ("Serves rule", "服务的规则"),
+    "title": ("Title", "名称"),
+    "steps_by_section": ("Steps by section", "按章节列出的步骤"),
+    "at_least": ("at least", "至少"),
+    # interval KPIs
+    "kpis": ("Service from the interval data", "来自时段数据的服务指标"),
+    "kpi_days": (
+        "{n} day(s) of interval data, {first} to {last}",
+        "时段数据共 {n} 天：{first} 至 {last}",
+    ),
+    "kpi_daily": ("{name} per day", "每日{name}"),
+    "kpi_target": ("target", "目标"),
+    "kpi_no_target": ("the data sets no target", "数据未设定目标"),
+    "kpi_reference": ("Reference values (KPI catalogue)", "参考值（KPI 目录）"),
+    "kpi_caption": (
+        "Solid red line: the target in the data's registry; dotted lines: reference values from "
+        "the KPI catalogue. Every figure is a ratio of sums over the day's intervals.",
+        "红色实线：数据登记表中的目标；虚线：KPI 目录中的参考值。"
+        "每个数值均为当天各时段先求和再相除。",
+    ),
+    "day": ("Day", "日期"),
+    "offered": ("Offered", "进线量"),
+    "heat_offered": ("Offered contacts by weekday and half hour", "按星期与半小时统计的进线量"),
+    "heat_sl": ("Service level by weekday and half hour", "按星期与半小时统计的服务水平"),
+    "heat_caption": (
+        "Local time of the centre; offered contacts summed over the days of each weekday, "
+        "service level as a ratio of sums. Grey: no interval at that time.",
+        "按中心当地时间；进线量为同一星期几各天之和，服务水平先求和再相除。灰色：该时段无数据。",
+    ),
+    "heat_table": ("Busiest half hours", "最繁忙的半小时"),
+    "weekday": ("Weekday", "星期"),
+    "time": ("Time", "时间"),
+    "sl_meets": ("at or above target", "达到或高于目标"),
+    "sl_near": ("up to 10 points below", "低于目标不超过10个百分点"),
+    "sl_below": ("further below", "低于目标超过10个百分点"),
+    "few": ("few", "少"),
+    "many": ("many", "多"),
+    "wd0": ("Mon", "周一"),
+    "wd1": ("Tue", "周二"),
+    "wd2": ("Wed", "周三"),
+    "wd3": ("Thu", "周四"),
+    "wd4": ("Fri", "周五"),
+    "wd5": ("Sat", "周六"),
+    "wd6": ("Sun", "周日"),
+    # staffing by time of day
+    "by_time": ("Agents by time of day", "各时段坐席人数"),
+    "required_agents": ("required", "所需"),
+    "to_schedule": ("to schedule (with shrinkage)", "应排班（计入缩减率）"),
+    "on_duty": ("on duty in the data", "数据中的在岗人数"),
+    "by_time_caption": (
+        "Required: agents the model needs for the service target, summed over the groups and "
+        "averaged over the days; on duty: (talk + hold + after-call work + available seconds) "
+        "÷ interval seconds, from the interval data.",
+        "所需：为达到服务水平目标模型算出的坐席数，各分组相加后按天平均；"
+        "在岗：时段数据中（通话 + 保持 + 话后处理 + 空闲就绪秒数）÷ 时段秒数。",
+    ),
+    "by_time_no_duty": (
+        "The interval data has no available time, so only the required agents are shown.",
+        "时段数据没有空闲就绪时长，因此只显示所需坐席数。",
+    ),
+    # evidence
+    "evidence": ("What the data says about the ratings", "数据对评分的印证"),
+    "verdict": ("Verdict", "结论"),
+    "after_merge": ("After merge (C/F)", "合并后（C/F）"),
+    "failing_checks": ("Failing checks", "未通过的检查"),
+    "rows": ("Rows", "相关行"),
+    "v_supports": ("supports", "数据支持"),
+    "v_contradicts": ("contradicts", "数据不支持"),
+    "v_cannot_judge": ("cannot judge", "无法判断"),
+    "v_unrated": ("unrated", "未评分"),
+    "v_failed_lower": (
+        "check failed; rating already at or below the data",
+        "检查未通过；评分已不高于数据",
+    ),
+    "assessor_data": ("assessor {a} / data {d}", "评估员 {a} / 数据 {d}"),
+    "evidence_note": (
+        "policy {policy}: {supports} supported, {contradicts} contradicted, {cannot} cannot be "
+        "judged, {unrated} unrated; {changed} rating(s) changed; data as of {as_of}",
+        "策略 {policy}：支持 {supports} 项，不支持 {contradicts} 项，无法判断 {cannot} 项，未评分 "
+        "{unrated} 项；{changed} 项评分被修改；数据截至 {as_of}",
+    ),
+    "dataset_dirty": (
+        "example data with one defect per principle",
+        "每条原则各含一处缺陷的示例数据",
+    ),
+    "dataset_clean": ("clean example data", "干净的示例数据"),
+    "verdict_table": ("Verdict per principle", "各原则结论"),
+    "p_collectable": ("collectable", "可采集"),
+    "p_reportable": ("reportable", "可报告"),
+    "p_usable": ("usable", "可使用"),
+    "p_cyclical": ("cyclical", "周期性"),
+    "p_improvable": ("improvable", "可改进"),
+    "p_accurate": ("accurate", "准确"),
+    "p_logical": ("logical", "合逻辑"),
 }
 
 
@@ -117,9 +244,14 @@ def label(key: str, lang: Lang) -> str:
     return en if lang == "en" else zh
 
 
+def label_or(key: str, lang: Lang, fallback: str) -> str:
+    """The label ``key`` in ``lang``, or ``fallback`` when there is no such label (data ids)."""
+    return label(key, lang) if key in _LABELS else fallback
+
+
 def label_keys() -> tuple[str, ...]:
     """Every label key (for tests: both languages are non-empty for each)."""
     return tuple(_LABELS)
 
 
-__all__ = ["Lang", "label", "label_keys"]
+__all__ = ["Lang", "label", "label_keys", "label_or"]

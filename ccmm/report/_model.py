@@ -15,9 +15,11 @@ from ccmm._text import Text
 
 if TYPE_CHECKING:
     from ccmm.crucial.report import CrucialReport
+    from ccmm.evidence import MergeResult, Suggestions
     from ccmm.kpi.attainment import AttainmentResult
     from ccmm.planning import Plan
     from ccmm.scoring import Evaluation
+    from ccmm.standard import Standard
 
 Cell: TypeAlias = str | int | float | bool | None
 
@@ -32,9 +34,11 @@ class EvaluationSection:
 
 @dataclass(frozen=True)
 class PlanSection:
-    """A plan to a target level, step by step."""
+    """A plan to a target level, step by step; ``standard`` gives the items' titles and the
+    rules (loaded from the plan's standard id and edition when None)."""
 
     plan: Plan
+    standard: Standard | None = None
 
 
 @dataclass(frozen=True)
@@ -76,14 +80,100 @@ class StaffingRow:
 
 
 @dataclass(frozen=True)
+class TimeOfDayStaffing:
+    """Agents at one time of day (local wall clock, ``"HH:MM"``), averaged over ``days`` days.
+
+    ``required`` is the sum over groups of the agents the model needs, ``to_schedule`` the same
+    after shrinkage; ``on_duty`` the agents the interval data shows logged in (handling plus
+    available seconds over the interval's seconds), None when the data has no available time.
+    """
+
+    time: str
+    days: int
+    required: float
+    to_schedule: float
+    on_duty: float | None
+
+
+@dataclass(frozen=True)
 class StaffingSection:
-    """Required agents (Erlang C, or Erlang A with a patience) for a service target."""
+    """Required agents (Erlang C, or Erlang A with a patience) for a service target;
+    ``by_time`` is the same by time of day over every group (empty when not computed)."""
 
     model: str
     target_service_level: float
     target_seconds: float
     shrinkage: float
     rows: tuple[StaffingRow, ...]
+    by_time: tuple[TimeOfDayStaffing, ...] = ()
+
+
+@dataclass(frozen=True)
+class DailyKpi:
+    """One calendar day of the interval data: offered contacts and three KPIs (ratios of sums,
+    None when the day has nothing to divide by)."""
+
+    day: date
+    offered: float
+    service_level: float | None
+    abandon_rate: float | None
+    asa_seconds: float | None
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    """What a KPI is measured against: the data's own target (registry) and the catalogue's
+    reference values (``(label, value)``)."""
+
+    metric: str
+    name: Text
+    unit: str
+    direction: str
+    target: float | None
+    references: tuple[tuple[Text, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """Offered contacts (summed over the days) and service level (ratio of sums) of one
+    weekday (0 = Monday) and local half hour (``"HH:MM"``)."""
+
+    weekday: int
+    time: str
+    offered: float
+    service_level: float | None
+
+
+@dataclass(frozen=True)
+class KpiSection:
+    """Pictures of the interval data: daily KPIs against targets and references, and a
+    weekday × half-hour heat map of offered contacts and service level."""
+
+    days: tuple[DailyKpi, ...]
+    metrics: tuple[KpiLine, ...]
+    heat: tuple[HeatCell, ...]
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class EvidenceSection:
+    """What the data says about each rating the evidence mapping covers (``merge`` result and
+    the suggestions it was made from)."""
+
+    result: MergeResult
+    suggestions: Suggestions
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    """The executive summary: level and points, what the next level needs, the data-quality
+    verdict per CRUCIAL principle, the attainment verdict and the staffing peak."""
+
+    evaluation: Evaluation
+    plan: Plan | None = None
+    crucial: tuple[CrucialSection, ...] = ()
+    attainment: AttainmentResult | None = None
+    staffing: StaffingSection | None = None
 
 
 @dataclass(frozen=True)
@@ -98,33 +188,44 @@ class TableSection:
 
 
 Section: TypeAlias = (
-    EvaluationSection
+    SummarySection
+    | EvaluationSection
     | PlanSection
     | CrucialSection
     | AttainmentSection
     | StaffingSection
+    | KpiSection
+    | EvidenceSection
     | TableSection
 )
 
 
 @dataclass(frozen=True)
 class Report:
-    """A titled sequence of sections; ``subtitle`` lines name the data it was made from."""
+    """A titled sequence of sections; ``subtitle`` lines name the data it was made from (plain
+    text, or :class:`~ccmm._text.Text` to follow the report's language)."""
 
     title: Text
     sections: tuple[Section, ...]
-    subtitle: tuple[str, ...] = ()
+    subtitle: tuple[str | Text, ...] = ()
 
 
 __all__ = [
     "AttainmentSection",
     "Cell",
     "CrucialSection",
+    "DailyKpi",
     "EvaluationSection",
+    "EvidenceSection",
+    "HeatCell",
+    "KpiLine",
+    "KpiSection",
     "PlanSection",
     "Report",
     "Section",
     "StaffingRow",
     "StaffingSection",
+    "SummarySection",
     "TableSection",
+    "TimeOfDayStaffing",
 ]

@@ -6,40 +6,51 @@ import dataclasses
 import json
 import math
 from datetime import date
-from html import escape
 from typing import Any
 
 from ccmm._escape import markdown_inline, one_line
+from ccmm._text import Text
 from ccmm.report import _svg
+from ccmm.report._clean import esc as escape
 from ccmm.report._content import (
     Block,
     Cell,
     Chart,
+    Facts,
     Heading,
     Para,
     Spark,
     Status,
+    evidence_rows,
+    largest_gaps,
     section_anchor,
     section_blocks,
     section_title,
+    staffing_peak,
+    step_rules,
 )
 from ccmm.report._labels import Lang, label
 from ccmm.report._model import (
     AttainmentSection,
     CrucialSection,
     EvaluationSection,
+    EvidenceSection,
+    KpiSection,
     PlanSection,
     Report,
     Section,
     StaffingSection,
+    SummarySection,
 )
 
 _STYLE = """
+*{box-sizing:border-box}
 body{font-family:"Noto Sans","Noto Sans CJK SC","Microsoft YaHei","PingFang SC",Arial,sans-serif;
-margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;line-height:1.45}
+margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;line-height:1.45;overflow-wrap:break-word}
 h1{margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
 .subtitle{color:#555;margin:.1rem 0}
 nav ul{columns:2;padding-left:1.2rem}
+.scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
 th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}
@@ -48,10 +59,24 @@ th{background:#f3f3f3}
 .headline.fail{color:#c62828}.headline.pass{color:#2e7d32}
 .caption{color:#666;font-size:.85rem;margin-top:0}
 .warning{color:#c62828}.note{color:#555;font-size:.9rem}
-.charts{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
+figure.chart{margin:.6rem 0;max-width:100%}
+figure.chart svg{max-width:100%;height:auto}
+figure.chart.wide svg{max-width:none}
 svg.ccmm-chart{font-family:inherit}
+dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.3rem 1rem;
+margin:.8rem 0;padding:.8rem 1rem;background:#f7f9fb;border:1px solid #dde3ea;border-radius:6px}
+dl.facts dt{font-weight:bold;color:#444}dl.facts dd{margin:0}
+dl.facts dd.pass{color:#2e7d32}dl.facts dd.fail{color:#c62828}
+details{margin:.4rem 0}summary{cursor:pointer;color:#1f5fa8}
 footer{margin-top:2rem;color:#777;font-size:.8rem}
+@media (max-width:600px){body{padding:.75rem}nav ul{columns:1}
+dl.facts{grid-template-columns:1fr;gap:0 .5rem}dl.facts dd{margin-bottom:.4rem}
+h1{font-size:1.5rem}table{font-size:.8rem}}
 """
+
+
+def _line(line: str | Text, lang: Lang) -> str:
+    return line.get(lang) if isinstance(line, Text) else line
 
 
 # ---- HTML ----------------------------------------------------------------------------------
@@ -68,29 +93,51 @@ def _cell_html(cell: Cell) -> str:
 
 def _block_html(block: Block) -> str:
     if isinstance(block, Heading):
-        return f"<h{block.level}>{escape(block.text)}</h{block.level}>"
+        anchor = f' id="{escape(block.id)}"' if block.id else ""
+        return f"<h{block.level}{anchor}>{escape(block.text)}</h{block.level}>"
     if isinstance(block, Para):
         css = f' class="{escape(block.css)}"' if block.css else ""
         return f"<p{css}>{escape(block.text)}</p>"
     if isinstance(block, Chart):
-        return f'<figure class="chart">{block.svg}</figure>'
+        anchor = f' id="{escape(block.id)}"' if block.id else ""
+        if block.wide:  # keeps its size; scrolls in its own box on a narrow screen
+            return f'<figure class="chart wide scroll"{anchor}>{block.svg}</figure>'
+        return f'<figure class="chart"{anchor}>{block.svg}</figure>'
+    if isinstance(block, Facts):
+        items = "".join(
+            f"<dt>{escape(term)}</dt><dd{f' class={chr(34)}{css}{chr(34)}' if css else ''}>"
+            f"{escape(text)}</dd>"
+            for term, text, css in block.items
+        )
+        return f'<dl class="facts">{items}</dl>'
     head = "".join(f"<th>{escape(c)}</th>" for c in block.columns)
     body = []
     for k, row in enumerate(block.rows):
         css = f' class="{escape(block.row_css[k])}"' if k < len(block.row_css) else ""
         body.append(f"<tr{css}>" + "".join(_cell_html(c) for c in row) + "</tr>")
     css = f' class="{escape(block.css)}"' if block.css else ""
-    return f"<table{css}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    table = (
+        f'<div class="scroll"><table{css}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+    if block.fold:
+        return f"<details><summary>{escape(block.fold)}</summary>{table}</details>"
+    return table
 
 
 def section_html(section: Section, lang: Lang = "en", *, heading_level: int = 2) -> str:
     """One section as an HTML ``<section>`` element (no styles; see `fragment_html`)."""
     blocks = section_blocks(section, lang)
-    parts = [f"<h{heading_level}>{escape(section_title(section, lang))}</h{heading_level}>"]
+    anchor = escape(section_anchor(section))
+    parts = [
+        f'<h{heading_level} id="{anchor}-h">'
+        f"{escape(section_title(section, lang))}</h{heading_level}>"
+    ]
     for block in blocks:
         parts.append(_block_html(block))
+    anchor = escape(section_anchor(section))
     return (
-        f'<section id="{escape(section_anchor(section))}" class="ccmm-section">'
+        f'<section id="{anchor}" class="ccmm-section" aria-labelledby="{anchor}-h">'
         + "".join(parts)
         + "</section>"
     )
@@ -117,7 +164,9 @@ def render_html(report: Report, lang: Lang = "en") -> str:
         for s in report.sections
     )
     sections = "".join(section_html(s, lang) for s in report.sections)
-    subtitle = "".join(f'<p class="subtitle">{escape(line)}</p>' for line in report.subtitle)
+    subtitle = "".join(
+        f'<p class="subtitle">{escape(_line(line, lang))}</p>' for line in report.subtitle
+    )
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{html_lang}"><head><meta charset="utf-8">'
@@ -148,6 +197,10 @@ def _cell_md(cell: Cell) -> str:
 def _block_md(block: Block, depth: int) -> str | None:
     if isinstance(block, Heading):
         return "#" * (block.level + depth) + " " + markdown_inline(block.text)
+    if isinstance(block, Facts):
+        return "\n".join(
+            f"- **{markdown_inline(t)}**: {markdown_inline(x)}" for t, x, _ in block.items
+        )
     if isinstance(block, Para):
         text = markdown_inline(block.text)
         return f"**{text}**" if "headline" in block.css else (f"*{text}*" if block.css else text)
@@ -174,7 +227,7 @@ def section_markdown(section: Section, lang: Lang = "en", *, heading_level: int 
 def render_markdown(report: Report, lang: Lang = "en") -> str:
     """The report in Markdown: the same headings, figures and tables as the HTML, no charts."""
     parts = ["# " + markdown_inline(report.title.get(lang))]
-    parts += [f"*{markdown_inline(line)}*" for line in report.subtitle]
+    parts += [f"*{markdown_inline(_line(line, lang))}*" for line in report.subtitle]
     parts += [section_markdown(s, lang).rstrip("\n") for s in report.sections]
     return "\n\n".join(parts) + "\n"
 
@@ -192,6 +245,8 @@ def _cell_plain(cell: Cell) -> str:
 def _block_plain(block: Block) -> str | None:
     if isinstance(block, Heading):
         return one_line(block.text)
+    if isinstance(block, Facts):
+        return "\n".join(f"{one_line(t)}: {one_line(x)}" for t, x, _ in block.items)
     if isinstance(block, Para):
         return one_line(block.text)
     if isinstance(block, Chart):
@@ -242,14 +297,68 @@ def _clean(value: Any) -> Any:
 def section_dict(section: Section) -> dict[str, Any]:
     """One section as a JSON-ready dict (``kind`` first); language-neutral (texts carry both)."""
     out: dict[str, Any]
-    if isinstance(section, EvaluationSection):
+    if isinstance(section, SummarySection):
+        peak = None if section.staffing is None else staffing_peak(section.staffing)
+        ev = section.evaluation
+        out = {
+            "kind": "summary",
+            "level": ev.level,
+            "level_name": ev.level_name.model_dump(),
+            "total": ev.total,
+            "max_total": ev.max_total,
+            "next_level": ev.level + 1 if ev.level < len(ev.levels) else None,
+            "plan_steps": None if section.plan is None else len(section.plan.steps),
+            "largest_gaps": [[name, n] for name, n in largest_gaps(section)],
+            "rules_not_met": [
+                {"label": r.label, "short_by": r.short_by}
+                for r in (ev.levels[ev.level].rules if ev.level < len(ev.levels) else ())
+                if not r.holds
+            ],
+            "crucial": {
+                c.label: {n: p.status for n, p in c.report.principles.items()}
+                for c in section.crucial
+            },
+            "attainment_passed": None if section.attainment is None else section.attainment.passed,
+            "staffing_peak": None if peak is None else dataclasses.asdict(peak),
+        }
+    elif isinstance(section, KpiSection):
+        out = {"kind": "kpis", **dataclasses.asdict(section)}
+        for line in out["metrics"]:
+            line["name"] = line["name"].model_dump()
+            line["references"] = [[t.model_dump(), v] for t, v in line["references"]]
+    elif isinstance(section, EvidenceSection):
+        out = {
+            "kind": "evidence",
+            "key": "evidence",
+            "policy": section.result.policy,
+            "as_of": section.suggestions.as_of,
+            "columns": [
+                "item",
+                "verdict",
+                "shown",
+                "assessor",
+                "data",
+                "after",
+                "checks",
+                "rows",
+            ],
+            "rows": [list(dataclasses.astuple(r)) for r in evidence_rows(section)],
+        }
+    elif isinstance(section, EvaluationSection):
         out = {
             "kind": "evaluation",
             "organisation": section.organisation,
             "evaluation": section.evaluation.model_dump(mode="json"),
         }
     elif isinstance(section, PlanSection):
-        out = {"kind": "plan", "plan": section.plan.model_dump(mode="json")}
+        rules = step_rules(section, "en")
+        out = {
+            "kind": "plan",
+            "plan": section.plan.model_dump(mode="json"),
+            "serves": [
+                [s.item, s.rating, r] for s, r in zip(section.plan.steps, rules, strict=True)
+            ],
+        }
     elif isinstance(section, CrucialSection):
         out = {"kind": "crucial", "label": section.label, "report": section.report.to_dict()}
     elif isinstance(section, AttainmentSection):
@@ -260,6 +369,8 @@ def section_dict(section: Section) -> dict[str, Any]:
         }
     elif isinstance(section, StaffingSection):
         out = {"kind": "staffing", **dataclasses.asdict(section)}
+        peak = staffing_peak(section)
+        out["peak"] = None if peak is None else dataclasses.asdict(peak)
     else:
         out = {
             "kind": "table",
@@ -279,7 +390,9 @@ def report_dict(report: Report) -> dict[str, Any]:
     return {
         "ccmm_version": __version__,
         "title": report.title.model_dump(),
-        "subtitle": list(report.subtitle),
+        "subtitle": [
+            line.model_dump() if isinstance(line, Text) else line for line in report.subtitle
+        ],
         "sections": [section_dict(s) for s in report.sections],
     }
 
