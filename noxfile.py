@@ -68,13 +68,15 @@ def api(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def browser(session: nox.Session) -> None:
-    """Open the demo report in headless Chromium (Debian package, installed when missing; needs
-    root) and check the rendered page; the screenshot is kept as artifacts/report.png."""
+    """Open the demo report (en and zh) in headless Chromium (Debian package, installed when
+    missing; needs root) at 1280 px and at 390 px (phone emulation over DevTools) and check the
+    rendered page: named summary, KPI charts and heat maps, no sideways scrolling on the phone,
+    no English heading in Chinese. Full-page screenshots: artifacts/report-<lang>-<width>.png."""
     if not os.path.exists("/usr/bin/chromium"):
         session.run("apt-get", "update", external=True)
         session.run("apt-get", "install", "-y", "chromium", external=True)
     session.install("-e", ".[test]")
-    session.run("pytest", "-m", "browser", "tests/test_browser.py", *session.posargs)
+    session.run("pytest", "-m", "browser", "-s", "tests/test_browser.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

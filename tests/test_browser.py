@@ -167,7 +167,7 @@ def report_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 LAYOUT = """(() => {
   const d = document.documentElement;
   const named = {};
-  for (const id of %s) {
+  for (const id of NAMED_PARTS) {
     const el = document.getElementById(id);
     named[id] = el ? {
       visible: el.getBoundingClientRect().width > 0,
@@ -184,7 +184,7 @@ LAYOUT = """(() => {
           headings: [...document.querySelectorAll('h1,h2,h3,h4')].map(h => h.textContent),
           steps: document.querySelectorAll('tr.step').length,
           rules: [...document.querySelectorAll('tr.rule')].map(r => r.className)};
-})()""" % json.dumps(list(NAMED_PARTS))
+})()""".replace("NAMED_PARTS", json.dumps(list(NAMED_PARTS)))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

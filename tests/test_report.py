@@ -28,6 +28,9 @@ from ccmm.report import (
 )
 from ccmm.report._labels import label, label_keys
 from ccmm.report._svg import sparkline
+from tests.strategies_assessments import assessments
+from tests.strategies_evidence import suggest_example
+from tests.strategies_report import example_interval_pieces, hostile_text
 
 
 @pytest.fixture(scope="module")
@@ -302,3 +305,222 @@ def test_results_display_in_notebooks_as_their_report_section() -> None:
     staffing = results["staffing"]._repr_html_()  # type: ignore[attr-defined]
     for agents in results["staffing"].agents:  # type: ignore[attr-defined]
         assert f"<td>{agents}</td>" in staffing
+
+
+# ---- executive summary ----------------------------------------------------------------------
+def test_summary_comes_first_and_says_the_same_in_html_markdown_and_json(demo: Report) -> None:
+    from ccmm.report import SummarySection, render_json
+
+    summary = demo.sections[0]
+    assert isinstance(summary, SummarySection)
+    ev = summary.evaluation
+    assert summary.plan is not None and summary.staffing is not None
+    html, md = render_html(demo, "en"), render_markdown(demo, "en")
+    doc = json.loads(render_json(demo))["sections"][0]
+    assert doc["kind"] == "summary"
+    assert (doc["level"], doc["total"], doc["plan_steps"]) == (
+        ev.level, ev.total, len(summary.plan.steps),
+    )  # fmt: skip
+    # The summary is the first section of the page and of the Markdown.
+    assert html.index('id="summary"') < html.index('id="evaluation"')
+    assert md.index("## Summary") < md.index("## Maturity level")
+    head_html = html[html.index('id="summary"') : html.index('id="evaluation"')]
+    head_md = md[md.index("## Summary") : md.index("## Maturity level")]
+    for text in (
+        f"L{ev.level} {ev.level_name.en}",
+        f"{ev.total} / {ev.max_total}",
+        f"needs {len(summary.plan.steps)} rating step(s)",
+    ):
+        assert escape(text) in head_html and text in head_md
+    # Three largest gaps: the sections with most steps, the same three everywhere.
+    sizes = sorted((len(g.steps) for g in summary.plan.by_section), reverse=True)[:3]
+    assert [n for _, n in doc["largest_gaps"]] == sizes
+    for name, n in doc["largest_gaps"]:
+        assert f"{name} ({n} step(s))" in head_md
+    # CRUCIAL verdict per principle and dataset, as the reports say.
+    for crucial in summary.crucial:
+        assert doc["crucial"][crucial.label] == {
+            n: p.status for n, p in crucial.report.principles.items()
+        }
+        assert len(crucial.report.principles) == 7
+    assert len(_parse(head_html).rows) == 1 + 7  # header + one row per principle
+    # Staffing peak: the time of day that needs the most agents, summed over the groups.
+    peak = doc["staffing_peak"]
+    assert peak["required"] == max(t.required for t in summary.staffing.by_time)
+    assert f"at {peak['time']}" in head_md
+    assert doc["attainment_passed"] is True and "passed: 100% of the metrics" in head_md
+
+
+# ---- plan: quick wins first -----------------------------------------------------------------
+def test_quick_wins_move_two_rules_and_come_before_every_other_step() -> None:
+    from ccmm.report._content import step_rules
+
+    assessment = load_example_assessment()
+    # L4 also needs more points: one step can move a share rule and the total.
+    to_l4 = plan(assessment, 4)
+    section = PlanSection(to_l4)
+    served = step_rules(section, "en")
+    quick = [s for s, r in zip(to_l4.steps, served, strict=True) if len(r) >= 2]
+    assert quick, "the example's plan to L4 has steps that move two rules"
+    assert all(r for r in served), "every step serves some rule"
+    html = render_html(Report(title=ccmm.Text(en="t", zh="t"), sections=(section,)), "en")
+    rows = [r.get("class", "") for r in _parse(html).rows if "step" in r.get("class", "")]
+    assert rows == ["step quick"] * len(quick) + ["step"] * (len(to_l4.steps) - len(quick))
+    md = render_markdown(Report(title=ccmm.Text(en="t", zh="t"), sections=(section,)), "en")
+    assert md.index("### Quick wins") < md.index("### Steps by section")
+
+
+# ---- the data's word on the ratings ----------------------------------------------------------
+def test_demo_shows_assessor_and_data_side_by_side_and_never_supports_a_failed_check(
+    demo_html: str,
+) -> None:
+    row = re.search(r'<tr class="evidence (\w+)"><td>114\.2</td>(.*?)</tr>', demo_html)
+    assert row is not None
+    assert row.group(1) == "failed_lower"
+    assert "supports" not in row.group(2)
+    assert "<td>assessor 10 / data –</td><td>assessor 0 / data 5</td>" in row.group(2)
+    assert "crucial.adjustment_approved (1/37)" in row.group(2)
+
+
+@given(assessments(allow_optional_gaps=False))
+def test_no_item_with_a_failing_check_is_shown_as_supported(assessment: ccmm.Assessment) -> None:
+    from ccmm.evidence import merge
+    from ccmm.report import EvidenceSection, render_json
+    from ccmm.report._content import evidence_rows
+
+    suggestions = suggest_example("dirty")
+    section = EvidenceSection(merge(assessment, suggestions, policy="report"), suggestions)
+    rows = evidence_rows(section)
+    assert rows
+    for r in rows:
+        assert (r.shown == "supports") <= (not r.checks)
+        assert r.shown == r.verdict.replace(" ", "_") or (r.verdict, r.shown) == (
+            "supports", "failed_lower",
+        )  # fmt: skip
+    html = render_html(Report(title=ccmm.Text(en="t", zh="t"), sections=(section,)), "en")
+    for css, cells in re.findall(r'<tr class="evidence (\w+)">(.*?)</tr>', html):
+        assert css != "supports" or "(" not in cells.split("</td>")[5]
+    doc = json.loads(render_json(Report(title=ccmm.Text(en="t", zh="t"), sections=(section,))))
+    assert [row[0] for row in doc["sections"][0]["rows"]] == [r.item for r in rows]
+
+
+# ---- interval KPIs --------------------------------------------------------------------------
+@given(example_interval_pieces())
+def test_daily_kpis_and_heat_map_are_ratios_of_sums_of_the_intervals(
+    intervals: pd.DataFrame,
+) -> None:
+    from ccmm.report import kpi_section
+
+    section = kpi_section(intervals)
+    local = intervals["interval_start"].dt.tz_localize(None)
+    for day in section.days:
+        rows = intervals[(local.dt.date == day.day).to_numpy()]
+        assert day.offered == rows["offered"].sum()
+        assert day.service_level == pytest.approx(
+            rows["answered_within_threshold"].sum() / rows["offered"].sum()
+        )
+        assert day.abandon_rate == pytest.approx(rows["abandoned"].sum() / rows["offered"].sum())
+        answered = rows["answered"].sum()
+        assert day.asa_seconds == (
+            pytest.approx(rows["wait_seconds"].sum() / answered) if answered else None
+        )
+    assert sum(d.offered for d in section.days) == intervals["offered"].sum()
+    assert sum(c.offered for c in section.heat) == intervals["offered"].sum()
+    cells = {(c.weekday, c.time) for c in section.heat}
+    assert cells == set(zip(local.dt.day_of_week, local.dt.strftime("%H:%M"), strict=True))
+    # Row order changes nothing.
+    assert kpi_section(intervals.iloc[::-1].reset_index(drop=True)) == section
+
+
+def test_kpi_charts_carry_targets_and_catalogue_reference_values(demo: Report) -> None:
+    from ccmm.kpi import load_kpi_catalogue
+    from ccmm.report import KpiSection
+
+    (section,) = [s for s in demo.sections if isinstance(s, KpiSection)]
+    catalogue = load_kpi_catalogue()
+    assert [m.metric for m in section.metrics] == ["service_level", "abandon_rate", "asa_seconds"]
+    targets = {m.metric: m.target for m in section.metrics}
+    assert targets == {"service_level": 0.8, "abandon_rate": 0.05, "asa_seconds": None}
+    html = render_html(demo, "en")
+    for m in section.metrics:
+        kpi = catalogue.get(m.metric)
+        assert [v for _, v in m.references] == [r.value for r in kpi.reference_values]
+        chart = re.search(rf'id="chart-{m.metric}"><svg.*?</svg>', html, re.S)
+        assert chart is not None
+        lines = re.findall(r'class="reference"', chart.group(0))
+        assert len(lines) == len(kpi.reference_values) + (m.target is not None)
+
+
+# ---- staffing by time of day -----------------------------------------------------------------
+@given(forecasts, st.randoms(use_true_random=False))
+def test_staffing_by_time_sums_the_groups_and_ignores_row_order(
+    rows: list[tuple[str, int, int, int]], rnd: object
+) -> None:
+    from ccmm.report import staffing_by_time
+
+    starts = pd.date_range("2024-03-30", periods=len(rows), freq="30min", tz="Europe/Berlin")
+    staffed = _staffed(rows).assign(interval_start=starts[: len(rows)])
+    by_time = staffing_by_time(staffed)
+    days = {t.time: t.days for t in by_time}
+    # Each time's figure is the groups' sum averaged over its days: weighting back by the days
+    # gives the agents summed over every interval.
+    assert sum(t.required * t.days for t in by_time) == pytest.approx(
+        staffed["agents_required"].sum()
+    )
+    assert sum(days.values()) == staffed["interval_start"].dt.normalize().groupby(
+        staffed["interval_start"].dt.strftime("%H:%M")
+    ).nunique().sum()
+    order = list(range(len(rows)))
+    rnd.shuffle(order)  # type: ignore[attr-defined]
+    assert staffing_by_time(staffed.iloc[order].reset_index(drop=True)) == by_time
+    assert all(t.on_duty is None for t in by_time)
+
+
+# ---- dates, language, hostile text ----------------------------------------------------------
+def test_the_demo_assessment_and_its_data_are_of_the_same_period() -> None:
+    from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
+
+    assessed = load_example_assessment().assessed_on
+    assert assessed.isoformat() == EXAMPLE_AS_OF
+    for name in ("clean", "dirty"):
+        t = load_example(name)
+        last_interval = t.intervals["interval_start"].max().date()
+        last_month = pd.to_datetime(t.facts["period_start"]).max().date()
+        assert last_month <= last_interval <= assessed
+        assert (assessed - last_interval).days < 31
+
+
+def test_chinese_report_has_no_english_heading_or_label(demo: Report) -> None:
+    html = render_html(demo, "zh")
+    allowed = re.compile(r"C-Rate|F-Rate|CRUCIAL|KPI|SL|ccmm|L\d|\d")
+    headings = re.findall(r"<h\d[^>]*>(.*?)</h\d>", html)
+    assert headings
+    assert [h for h in headings if re.search(r"[A-Za-z]{2,}", allowed.sub("", h))] == []
+    header_cells = re.findall(r"<th>(.*?)</th>", html)
+    assert [h for h in header_cells if re.search(r"[A-Za-z]{2,}", allowed.sub("", h))] == []
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+@given(hostile_text, hostile_text, hostile_text)
+def test_html_never_carries_control_characters(org: str, note: str, cell: str) -> None:
+    from ccmm.report import TableSection
+
+    ev = ccmm.evaluate(load_example_assessment())
+    report = Report(
+        title=ccmm.Text(en=org or "x", zh=org or "x"),
+        sections=(
+            EvaluationSection(ev, organisation=org),
+            TableSection(
+                key="t", title=ccmm.Text(en=note or "x", zh="表"), columns=(cell,),
+                rows=((cell,), (note,)), notes=(note,),
+            ),
+        ),
+        subtitle=(note, ccmm.Text(en=cell or "x", zh=cell or "x")),
+    )  # fmt: skip
+    for lang in ("en", "zh"):
+        html = render_html(report, lang)  # type: ignore[arg-type]
+        assert _CONTROL.search(html) is None
+        assert _parse(html).errors == []
+        assert _CONTROL.search(render_markdown(report, lang)) is None  # type: ignore[arg-type]

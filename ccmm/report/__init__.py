@@ -1,11 +1,13 @@
 """Reports people want to look at: one self-contained HTML file, or Markdown, or JSON.
 
 A `Report` is a title and a sequence of sections, each wrapping a ccmm result
-(evaluation, plan, CRUCIAL check, target attainment, staffing, or any table). The renderings
-carry the same content:
+(executive summary, evaluation, plan, interval KPIs, CRUCIAL check, target attainment, evidence,
+staffing, or any table). The renderings carry the same content:
 
 * `render_html`: one HTML document with inline CSS and SVG charts (radar of C-Rate and
-  F-Rate per domain, level ladder, trend sparklines); no JavaScript, no external file or CDN;
+  F-Rate per domain, level ladder, daily KPIs against targets, weekday × half-hour heat maps,
+  agents by time of day, trend sparklines); no JavaScript, no external file or CDN; readable
+  on a phone (nothing scrolls sideways but wide tables, in their own box);
 * `render_markdown`: the same headings, figures and tables, without the charts (whose
   numbers are in the tables);
 * `render_json` / `report_dict`: the underlying results, language-neutral.
@@ -21,21 +23,31 @@ from ccmm.report._build import (
     attainment_series,
     demo_report,
     interval_forecast,
+    kpi_section,
     latest_month_end,
     section_for,
+    staffing_by_time,
     staffing_rows,
     staffing_scenario,
 )
+from ccmm.report._evidence import evidence_section
 from ccmm.report._model import (
     AttainmentSection,
     CrucialSection,
+    DailyKpi,
     EvaluationSection,
+    EvidenceSection,
+    HeatCell,
+    KpiLine,
+    KpiSection,
     PlanSection,
     Report,
     Section,
     StaffingRow,
     StaffingSection,
+    SummarySection,
     TableSection,
+    TimeOfDayStaffing,
 )
 from ccmm.report._render import (
     fragment_html,
@@ -53,17 +65,26 @@ from ccmm.report._render import (
 __all__ = [
     "AttainmentSection",
     "CrucialSection",
+    "DailyKpi",
     "EvaluationSection",
+    "EvidenceSection",
+    "HeatCell",
+    "KpiLine",
+    "KpiSection",
     "PlanSection",
     "Report",
     "Section",
     "StaffingRow",
     "StaffingSection",
+    "SummarySection",
     "TableSection",
+    "TimeOfDayStaffing",
     "attainment_series",
     "demo_report",
+    "evidence_section",
     "fragment_html",
     "interval_forecast",
+    "kpi_section",
     "latest_month_end",
     "render_html",
     "render_json",
@@ -75,6 +96,7 @@ __all__ = [
     "section_html",
     "section_markdown",
     "section_text",
+    "staffing_by_time",
     "staffing_rows",
     "staffing_scenario",
 ]

@@ -3,7 +3,7 @@
 Names, notes and cell values come from user files (an organisation called ``"A\\x00B"``, a CSV
 cell with a form feed). Control characters are not allowed in HTML text (the parser reports them
 as errors and browsers show them as boxes or drop them unevenly), so every text is passed through
-:func:`visible` before it is escaped or written: C0 controls other than tab and newline, DEL, the
+`visible` before it is escaped or written: C0 controls other than tab and newline, DEL, the
 C1 range and the non-characters U+FFFE/U+FFFF are removed; carriage returns become newlines.
 """
 

@@ -15,7 +15,7 @@ def evidence_section(result: MergeResult, suggestions: Suggestions) -> EvidenceS
     """One row per item the evidence mapping covers: the verdict in plain words, the assessor's
     and the data's rating side by side (``assessor 10 / data 0``), the ratings after the merge
     and the failing checks with their rows. An item whose check failed is never shown as
-    supported (see :func:`ccmm.report._content.evidence_rows`)."""
+    supported (see `evidence_rows` in `ccmm.report._content`)."""
     return EvidenceSection(result, suggestions)
 
 
