@@ -243,7 +243,7 @@ def _local_clock(intervals: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Seri
 def kpi_section(intervals: pd.DataFrame, *, registry: pd.DataFrame | None = None) -> KpiSection:
     """Daily service level, abandon rate and ASA, and a weekday × half-hour heat map of offered
     contacts and service level, from an interval table (every figure a ratio of sums computed
-    by [`ccmm.kpi.compute`][]). Targets come from ``registry`` (its ``metric`` and
+    by `ccmm.kpi.compute`). Targets come from ``registry`` (its ``metric`` and
     ``target`` columns) when given; reference values from the KPI catalogue."""
     import pandas as pd
 
@@ -302,7 +302,7 @@ def staffing_by_time(
     interval, then averaged over the days that have the time), and, when ``intervals`` has
     ``available_seconds``, the agents on duty it shows ((talk + hold + ACW + available seconds)
     ÷ interval seconds, summed and averaged the same way). ``staffed`` is the output of
-    [`ccmm.kpi.staff_intervals`][] in the row order of ``intervals``."""
+    `ccmm.kpi.staff_intervals` in the row order of ``intervals``."""
     import numpy as np
     import pandas as pd
 

@@ -203,7 +203,7 @@ Section: TypeAlias = (
 @dataclass(frozen=True)
 class Report:
     """A titled sequence of sections; ``subtitle`` lines name the data it was made from (plain
-    text, or [`Text`][ccmm.Text] to follow the report's language)."""
+    text, or `ccmm.Text` to follow the report's language)."""
 
     title: Text
     sections: tuple[Section, ...]
