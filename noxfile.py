@@ -72,9 +72,18 @@ def browser(session: nox.Session) -> None:
     missing; needs root) at 1280 px and at 390 px (phone emulation over DevTools) and check the
     rendered page: named summary, KPI charts and heat maps, no sideways scrolling on the phone,
     no English heading in Chinese. Full-page screenshots: artifacts/report-<lang>-<width>.png."""
-    if not os.path.exists("/usr/bin/chromium"):
+    # Debian packages: the browser, and a CJK font so that the Chinese screenshots show text.
+    missing = [
+        package
+        for package, path in (
+            ("chromium", "/usr/bin/chromium"),
+            ("fonts-noto-cjk", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+        )
+        if not os.path.exists(path)
+    ]
+    if missing:
         session.run("apt-get", "update", external=True)
-        session.run("apt-get", "install", "-y", "chromium", external=True)
+        session.run("apt-get", "install", "-y", *missing, external=True)
     session.install("-e", ".[test]")
     session.run("pytest", "-m", "browser", "-s", "tests/test_browser.py", *session.posargs)
 

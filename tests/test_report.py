@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from html import escape
@@ -13,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ccmm
+from ccmm.evidence import Suggestions
 from ccmm.examples import load_example_assessment
 from ccmm.planning import plan
 from ccmm.report import (
@@ -382,13 +384,18 @@ def test_demo_shows_assessor_and_data_side_by_side_and_never_supports_a_failed_c
     assert "crucial.adjustment_approved (1/37)" in row.group(2)
 
 
+@functools.cache
+def _dirty_suggestions() -> Suggestions:
+    return suggest_example("dirty")  # the same for every example: computed once
+
+
 @given(assessments(allow_optional_gaps=False))
 def test_no_item_with_a_failing_check_is_shown_as_supported(assessment: ccmm.Assessment) -> None:
     from ccmm.evidence import merge
     from ccmm.report import EvidenceSection, render_json
     from ccmm.report._content import evidence_rows
 
-    suggestions = suggest_example("dirty")
+    suggestions = _dirty_suggestions()
     section = EvidenceSection(merge(assessment, suggestions, policy="report"), suggestions)
     rows = evidence_rows(section)
     assert rows

@@ -172,6 +172,18 @@ def dataset_name(name: str, lang: Lang) -> str:
     return label_or(f"dataset_{name}", lang, name)
 
 
+def metric_name(metric: str, lang: Lang) -> str:
+    """A metric by its KPI-catalogue name in ``lang`` (with its id), or by its id alone."""
+    from ccmm._errors import CCMMError
+    from ccmm.kpi import load_kpi_catalogue
+
+    try:
+        name = load_kpi_catalogue().get(metric).name.get(lang)
+    except CCMMError:
+        return metric
+    return f"{name} ({metric})"
+
+
 def principle_name(name: str, lang: Lang) -> str:
     """A CRUCIAL principle's name in ``lang``."""
     return label_or(f"p_{name}", lang, name)
@@ -576,9 +588,12 @@ def crucial_blocks(section: CrucialSection, lang: Lang, *, depth: int = 2) -> li
         blocks.append(Heading(f"{label('failure_rows', lang)} ({len(failures)})", depth + 1))
         shown = failures.head(section.max_failures)
         frows = tuple(
-            tuple(
-                "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-                for v in (r.principle, r.item, r.table, r.row_key, r.column, r.value, r.message)
+            (
+                principle_name(str(r.principle), lang),
+                *(
+                    "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+                    for v in (r.item, r.table, r.row_key, r.column, r.value, r.message)
+                ),
             )
             for r in shown.itertuples(index=False)
         )
@@ -627,7 +642,7 @@ def attainment_blocks(section: AttainmentSection, lang: Lang) -> list[Block]:
         text = " → ".join(num(v) for v in values) if values else "–"
         rows.append(
             (
-                m.metric,
+                metric_name(m.metric, lang),
                 num(m.value, 4),
                 num(m.target, 4),
                 num(m.gap, 4),
@@ -821,7 +836,9 @@ def kpi_blocks(section: KpiSection, lang: Lang, *, depth: int = 2) -> list[Block
             else label("kpi_no_target", lang)
         )
         ref_text = "; ".join(f"{t} {fmt(v)}" for t, v in refs) or "–"
-        blocks.append(Para(f"{target_text}. {label('kpi_reference', lang)}: {ref_text}", "note"))
+        stop, colon = ("。", "：") if lang == "zh" else (". ", ": ")
+        sentence = f"{target_text}{stop}{label('kpi_reference', lang)}{colon}{ref_text}"
+        blocks.append(Para(sentence[:1].upper() + sentence[1:], "note"))
     blocks.append(Para(label("kpi_caption", lang), "caption"))
     blocks.append(
         Table(
@@ -912,7 +929,12 @@ def _heat_blocks(section: KpiSection, lang: Lang, depth: int) -> list[Block]:
     busiest = sorted(section.heat, key=lambda c: (-c.offered, c.weekday, c.time))[:5]
     blocks.append(
         Table(
-            (label("weekday", lang), label("time", lang), label("offered", lang), "SL"),
+            (
+                label("weekday", lang),
+                label("time", lang),
+                label("offered", lang),
+                "SL" if sl_line is None else sl_line.name.get(lang),
+            ),
             tuple(
                 (label(f"wd{c.weekday}", lang), c.time, num(c.offered), pct(c.service_level))
                 for c in busiest

@@ -67,6 +67,7 @@ dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.3r
 margin:.8rem 0;padding:.8rem 1rem;background:#f7f9fb;border:1px solid #dde3ea;border-radius:6px}
 dl.facts dt{font-weight:bold;color:#444}dl.facts dd{margin:0}
 dl.facts dd.pass{color:#2e7d32}dl.facts dd.fail{color:#c62828}
+table.plan-steps{width:100%}h4{margin:1rem 0 .2rem}
 details{margin:.4rem 0}summary{cursor:pointer;color:#1f5fa8}
 footer{margin-top:2rem;color:#777;font-size:.8rem}
 @media (max-width:600px){body{padding:.75rem}nav ul{columns:1}

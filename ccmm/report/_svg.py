@@ -80,18 +80,18 @@ def radar(
         parts.append(
             f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" stroke="{GRID_COLOUR}"/>'
         )
-        lx, ly = point(k, 1.1)
+        lx, ly = point(k, 1.2)
         anchor = "middle" if abs(lx - cx) < 1 else ("start" if lx > cx else "end")
         lines = _wrap(name, 16)
-        top = ly + 4 - (14 * (len(lines) - 1) if ly < cy - 1 else 0)
+        top = ly + 4 - (16 * (len(lines) - 1) if ly < cy - 1 else 0)
         if abs(ly - cy) <= 1:
-            top = ly + 4 - 7 * (len(lines) - 1)
+            top = ly + 4 - 8 * (len(lines) - 1)
         spans = "".join(
-            f'<tspan x="{_n(lx)}" y="{_n(top + 14 * j)}">{escape(line)}</tspan>'
+            f'<tspan x="{_n(lx)}" y="{_n(top + 16 * j)}">{escape(line)}</tspan>'
             for j, line in enumerate(lines)
         )
         parts.append(
-            f'<text class="axis-label" text-anchor="{anchor}" font-size="12">{spans}</text>'
+            f'<text class="axis-label" text-anchor="{anchor}" font-size="14">{spans}</text>'
         )
     for ring in (0.25, 0.5, 0.75, 1.0):
         _, ry = point(0, ring)
@@ -260,7 +260,7 @@ def line_chart(
     fmt: Callable[[float], str],
     target: tuple[str, float] | None = None,
     references: Sequence[tuple[str, float]] = (),
-    width: int = 440,
+    width: int = 480,
     height: int = 230,
     colour: str = C_COLOUR,
 ) -> str:
@@ -271,7 +271,7 @@ def line_chart(
     levels = [*known, *([target[1]] if target else []), *(v for _, v in references)]
     levels = [v for v in levels if math.isfinite(v)]
     bottom, top, step = _axis(min(levels, default=0.0), max(levels, default=1.0))
-    left, right, upper, lower = 52, 118, 16, 40
+    left, right, upper, lower = 52, 150, 16, 40
     span_x = width - left - right
     span_y = height - upper - lower
     n = len(labels)
@@ -315,7 +315,9 @@ def line_chart(
         while any(abs(ty - p) < 12 for p in placed):
             ty += 12
         placed.append(ty)
-        short = name if len(name) <= 16 else name[:15].rstrip(" ,") + "…"
+        wide = any(ord(ch) > 0x2E80 for ch in name)
+        room = 11 if wide else 22
+        short = name if len(name) <= room else name[: room - 1].rstrip(" ,") + "…"
         parts.append(
             f'<text x="{width - right + 4}" y="{_n(ty)}" font-size="10" fill="{ink}">'
             f"{escape(fmt(value))} {escape(short)}</text>"
