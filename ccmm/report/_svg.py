@@ -67,9 +67,11 @@ def radar(
     n = len(axes)
 
     def point(k: int, value: float) -> tuple[float, float]:
+        return at(k, radius * max(0.0, min(1.0, value)))
+
+    def at(k: int, distance: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * k / n
-        r = radius * max(0.0, min(1.0, value))
-        return cx + r * math.cos(angle), cy + r * math.sin(angle)
+        return cx + distance * math.cos(angle), cy + distance * math.sin(angle)
 
     parts = [_svg_open("radar", width, height, title)]
     for ring in (0.25, 0.5, 0.75, 1.0):
@@ -80,7 +82,7 @@ def radar(
         parts.append(
             f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" stroke="{GRID_COLOUR}"/>'
         )
-        lx, ly = point(k, 1.2)
+        lx, ly = at(k, radius + 14)  # labels sit outside the 100 % ring
         anchor = "middle" if abs(lx - cx) < 1 else ("start" if lx > cx else "end")
         lines = _wrap(name, 16)
         top = ly + 4 - (16 * (len(lines) - 1) if ly < cy - 1 else 0)
