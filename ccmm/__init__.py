@@ -12,6 +12,21 @@ staffing and target attainment.
 
 from __future__ import annotations
 
+from typing import Any
+
+from ccmm._agreement import (
+    Agreement,
+    CohenKappa,
+    Consolidation,
+    ConsolidationMethod,
+    Disagreement,
+    PartlyRatedItem,
+    RatingChoice,
+    agreement,
+    consolidate,
+)
+from ccmm._compare import Comparison, Movement, RatingMovement, RuleMovement, compare
+from ccmm._deprecated import install_moved_module, warn_moved
 from ccmm._errors import (
     AssessmentError,
     CCMMError,
@@ -24,18 +39,8 @@ from ccmm._errors import (
 from ccmm._io import read_assessment, write_assessment, write_assessment_template
 from ccmm._loader import StandardRef, list_standards, load_standard
 from ccmm._text import Text
-from ccmm.agreement import (
-    Agreement,
-    CohenKappa,
-    Consolidation,
-    Disagreement,
-    PartlyRatedItem,
-    agreement,
-    consolidate,
-)
 from ccmm.assessment import Assessment, ItemScore, assessment_json_schema
 from ccmm.balance import DomainBalance, ItemBalance, MethodExecution, method_execution
-from ccmm.compare import Comparison, Movement, RatingChange, RuleMovement, compare
 from ccmm.planning import (
     Downgrade,
     Margin,
@@ -81,6 +86,7 @@ __all__ = [
     "CohenKappa",
     "Comparison",
     "Consolidation",
+    "ConsolidationMethod",
     "Disagreement",
     "Domain",
     "DomainBalance",
@@ -101,7 +107,8 @@ __all__ = [
     "PartlyRatedItem",
     "Plan",
     "PlanStep",
-    "RatingChange",
+    "RatingChoice",
+    "RatingMovement",
     "RatingStep",
     "RuleMargin",
     "RuleMovement",
@@ -131,3 +138,21 @@ __all__ = [
     "write_assessment",
     "write_assessment_template",
 ]
+
+# 0.1 import paths, deprecated (removed in 0.3.0): the modules are private since 0.2.0, because
+# the function of the same name hid each of them.
+install_moved_module(
+    "ccmm.compare", home="ccmm._compare", renamed={"RatingChange": "RatingMovement"}
+)
+install_moved_module("ccmm.agreement", home="ccmm._agreement")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RatingChange":  # 0.1 name; ccmm.evidence.RatingChange is a different class
+        warn_moved("ccmm.RatingChange", "ccmm.RatingMovement")
+        return RatingMovement
+    raise AttributeError(f"module 'ccmm' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

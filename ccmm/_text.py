@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from ccmm._model import FrozenModel
 
 Lang = Literal["en", "zh"]
 
 
-class Text(BaseModel):
+class Text(FrozenModel):
     """A short text in English (``en``) and Simplified Chinese (``zh``), both non-empty."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
     en: str = Field(min_length=1)
     zh: str = Field(min_length=1)
 

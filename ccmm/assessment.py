@@ -99,3 +99,7 @@ def assessment_json_schema() -> dict[str, Any]:
 
 
 __all__ = ["Assessment", "ItemScore", "RatingValue", "assessment_json_schema"]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -146,3 +146,7 @@ def method_execution(assessment: Assessment, standard: Standard | None = None) -
 
 
 __all__ = ["DomainBalance", "ItemBalance", "MethodExecution", "method_execution"]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

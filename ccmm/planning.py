@@ -652,3 +652,7 @@ __all__ = [
     "margin",
     "plan",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

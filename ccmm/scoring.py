@@ -449,4 +449,14 @@ __all__ = [
     "evaluate",
     "evaluate_many",
     "items_needed",
+    "level_results",
+    "reached_level",
+    "resolve_standard",
+    "share_rule_result",
+    "total_rule_result",
+    "years_rule_result",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

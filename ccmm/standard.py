@@ -176,11 +176,17 @@ class Standard(_StandardModel):
         """Give every clause its items: a clause without an ``items`` list is one item."""
         if not isinstance(data, Mapping):
             return data
+        sections = data.get("sections", ())
+        raw_clauses = data.get("clauses", ())
+        if not isinstance(raw_clauses, list | tuple):
+            return data  # field validation reports it
         domain_of = {
-            s.get("id"): s.get("domain") for s in data.get("sections", ()) if isinstance(s, Mapping)
+            s.get("id"): s.get("domain")
+            for s in (sections if isinstance(sections, list | tuple) else ())
+            if isinstance(s, Mapping)
         }
         clauses = []
-        for raw in data.get("clauses", ()):
+        for raw in raw_clauses:
             if not isinstance(raw, Mapping):
                 clauses.append(raw)
                 continue
@@ -188,6 +194,9 @@ class Standard(_StandardModel):
             items = clause.get("items")
             if items is None:
                 items = [{k: clause[k] for k in ("id", "title", "summary", "tags") if k in clause}]
+            if not isinstance(items, list | tuple):
+                clauses.append(clause)  # field validation reports it
+                continue
             filled = []
             for item in items:
                 if isinstance(item, Mapping):
@@ -364,3 +373,7 @@ __all__ = [
     "Standard",
     "parse_share",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

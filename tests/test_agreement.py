@@ -16,7 +16,7 @@ from sklearn.metrics import cohen_kappa_score
 from strategies_assessments import EXAMPLE, panels_over
 
 import ccmm
-from ccmm.agreement import Agreement, agreement, consolidate
+from ccmm import Agreement, agreement, consolidate
 
 TOLERANCE = 1e-9
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from strategies_assessments import EXAMPLE, panels_over
 
 import ccmm
-from ccmm.agreement import consolidate
+from ccmm import consolidate
 
 STANDARD = ccmm.load_standard()
 SOME_ITEMS = STANDARD.item_ids[:10]

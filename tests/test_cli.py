@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ccmm
-from ccmm.agreement import agreement as measure_agreement
+from ccmm import agreement as measure_agreement
 from ccmm.cli import main, parse_service_target
 from ccmm.crucial import check
 from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example

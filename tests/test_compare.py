@@ -9,7 +9,7 @@ from strategies_assessments import STANDARD, assessments
 from strategies_standards import ratings_of, standards_with_assessments
 
 import ccmm
-from ccmm.compare import RatingChange, compare
+from ccmm import RatingMovement, compare
 from ccmm.examples import load_example_assessment
 from ccmm.planning import plan
 
@@ -31,7 +31,7 @@ def changed_ratings(
     return up, down
 
 
-def as_tuples(changes: tuple[RatingChange, ...]) -> set[tuple[str, str, int, int]]:
+def as_tuples(changes: tuple[RatingMovement, ...]) -> set[tuple[str, str, int, int]]:
     return {(c.item, c.rating, c.from_rating, c.to_rating) for c in changes}
 
 

@@ -140,3 +140,7 @@ __all__ = [
     "parse_service_target",
     "render",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -11,9 +11,9 @@ from ccmm.cli._progress import Progress
 
 
 def cmd_agreement(args: argparse.Namespace, progress: Progress) -> Outcome:
+    from ccmm._agreement import agreement
     from ccmm._io import read_assessment
     from ccmm._text import Text
-    from ccmm.agreement import agreement
     from ccmm.cli._tables import read_raw
     from ccmm.report import Report, TableSection
 

@@ -109,9 +109,9 @@ def cmd_plan(args: argparse.Namespace, progress: Progress) -> Outcome:
 
 
 def cmd_compare(args: argparse.Namespace, progress: Progress) -> Outcome:
+    from ccmm._compare import compare
     from ccmm._io import read_assessment
     from ccmm._text import Text
-    from ccmm.compare import compare
     from ccmm.report import Report, TableSection
 
     with progress.step("comparing"):

@@ -30,3 +30,7 @@ __all__ = [
     "Status",
     "check",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -66,3 +66,7 @@ def load_example(name: Literal["clean", "dirty"]) -> ExampleTables:
 
 
 __all__ = ["EXAMPLE_AS_OF", "EXAMPLE_TIME_ZONE", "ExampleTables", "load_example"]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

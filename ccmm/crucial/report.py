@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
+from ccmm._model import FrozenModel
 from ccmm.crucial._rules import PRINCIPLES, Principle
 
 Status = Literal["pass", "fail", "not_checked"]
@@ -28,10 +28,9 @@ FAILURE_COLUMNS: tuple[str, ...] = (
 )
 
 
-class CheckResult(BaseModel):
+class CheckResult(FrozenModel):
     """One named check: ``status``, why it was not run (``reason``), rows checked and failing."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
     check: str
     item: str
     table: str
@@ -42,7 +41,7 @@ class CheckResult(BaseModel):
     n_failures: int = 0
 
 
-class PrincipleResult(BaseModel):
+class PrincipleResult(FrozenModel):
     """One CRUCIAL principle.
 
     ``status`` is ``fail`` when any of its checks failed, ``pass`` when at least one ran and none
@@ -50,7 +49,6 @@ class PrincipleResult(BaseModel):
     and names the checks that were skipped.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
     principle: Principle
     items: tuple[str, ...]
     status: Status
@@ -180,3 +178,7 @@ class CrucialReport:
 
 
 __all__ = ["FAILURE_COLUMNS", "CheckResult", "CrucialReport", "PrincipleResult", "Status"]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -291,3 +291,7 @@ __all__ = [
     "polars_schema",
     "registry",  # noqa: F822
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

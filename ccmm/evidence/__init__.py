@@ -59,3 +59,7 @@ __all__ = [
     "suggest",
     "suggest_from_directory",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

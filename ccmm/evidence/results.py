@@ -205,3 +205,7 @@ __all__ = [
     "Suggestions",
     "Verdict",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

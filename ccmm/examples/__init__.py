@@ -26,3 +26,7 @@ def load_example_assessment() -> Assessment:
 
 
 __all__ = ["EXAMPLE_ASSESSMENT", "example_path", "load_example_assessment"]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

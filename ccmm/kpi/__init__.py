@@ -8,34 +8,47 @@ from typing import Any
 from ccmm.kpi.attainment import (
     AttainmentResult,
     AttainmentRule,
+    ExcludedMetric,
     MetricAttainment,
+    ShareTest,
     attainment,
     load_attainment_rules,
 )
 from ccmm.kpi.catalogue import Kpi, KpiCatalogue, load_kpi_catalogue
 from ccmm.kpi.compute import (
+    AbandonDefinition,
+    ComputedKpi,
     KpiComputation,
     RowProblem,
+    ServiceLevelDefinition,
+    UndefinedValues,
     combine,
     compute,
     compute_agents,
     kpi_computation,
     validate_agents,
     validate_intervals,
+    validate_table,
 )
 from ccmm.kpi.forecast import AccuracyFigures, ForecastAccuracy, forecast_accuracy
 from ccmm.kpi.survey import margin_of_error, survey_sample_size
 
 __all__: list[str] = [
+    "AbandonDefinition",
     "AccuracyFigures",
     "AttainmentResult",
     "AttainmentRule",
+    "ComputedKpi",
+    "ExcludedMetric",
     "ForecastAccuracy",
     "Kpi",
     "KpiCatalogue",
     "KpiComputation",
     "MetricAttainment",
     "RowProblem",
+    "ServiceLevelDefinition",
+    "ShareTest",
+    "UndefinedValues",
     "attainment",
     "combine",
     "compute",
@@ -48,6 +61,7 @@ __all__: list[str] = [
     "survey_sample_size",
     "validate_agents",
     "validate_intervals",
+    "validate_table",
 ]
 
 
@@ -56,3 +70,7 @@ def __getattr__(name: str) -> Any:
     from ccmm.staffing._deprecated import moved_attribute
 
     return moved_attribute("ccmm.kpi", name)
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

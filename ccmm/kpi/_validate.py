@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from ccmm._errors import InputDataError
+from ccmm._model import FrozenModel
 from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
 from ccmm.kpi._frames import as_pandas
 
@@ -26,10 +27,9 @@ ProblemCheck = Literal[
 _SHOWN_ROWS = 20
 
 
-class RowProblem(BaseModel):
+class RowProblem(FrozenModel):
     """One problem in a table: which column, which check, which rows (0-based positions)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
     table: str
     column: str
     check: ProblemCheck

@@ -24,15 +24,14 @@ import pandas as pd
 import yaml
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PlainSerializer,
 )
 
 from ccmm._cells import as_date
 from ccmm._errors import InputDataError, StandardError
+from ccmm._model import FrozenModel
 from ccmm.kpi._trend import Alternative, favourable_steps, mann_kendall, theil_sen_slope
 
 Direction = Literal["higher", "lower"]
@@ -98,7 +97,7 @@ Share = Annotated[
 ]
 
 
-class AttainmentRule(BaseModel):
+class AttainmentRule(FrozenModel):
     """What counts as attaining targets.
 
     ``meet_share`` of the metrics must be on target and ``meet_or_improve_share`` on target or
@@ -107,7 +106,7 @@ class AttainmentRule(BaseModel):
     ``level_periods`` months (ratio of sums when more than one).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    _error_class = InputDataError
 
     meet_share: Share
     meet_or_improve_share: Share
@@ -153,10 +152,8 @@ def load_attainment_rules() -> dict[str, AttainmentRule]:
 # Results
 # --------------------------------------------------------------------------------------------
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
-
-class MetricAttainment(BaseModel):
+class MetricAttainment(FrozenModel):
     """One metric: its level against target, its trend, and whether each counts.
 
     ``gap`` is ``value - target`` (signed, in the metric's unit). ``statistic`` is the trend
@@ -165,8 +162,6 @@ class MetricAttainment(BaseModel):
     when the direction is unknown); ``slope`` is the Theil–Sen slope per month. ``problems``
     lists every data problem met (missing months, NaNs, duplicates, no target, no direction).
     """
-
-    model_config = _FROZEN
 
     metric: str
     direction: Direction | None
@@ -194,7 +189,7 @@ class MetricAttainment(BaseModel):
         return self.meets or self.improving
 
 
-class ShareTest(BaseModel):
+class ShareTest(FrozenModel):
     """One of the two share tests.
 
     ``required`` is the fewest counting metrics that pass (ceil(threshold × total)).
@@ -203,8 +198,6 @@ class ShareTest(BaseModel):
     counting when failed. ``deciding_metrics`` are the candidates for that change, nearest to
     changing first.
     """
-
-    model_config = _FROZEN
 
     test: ShareTestName
     counted: int
@@ -217,19 +210,15 @@ class ShareTest(BaseModel):
     deciding_metrics: tuple[str, ...]
 
 
-class ExcludedMetric(BaseModel):
+class ExcludedMetric(FrozenModel):
     """A metric of the facts left out of scope by the ``categories`` / ``copc_families`` filter."""
-
-    model_config = _FROZEN
 
     metric: str
     reason: str
 
 
-class AttainmentResult(BaseModel):
+class AttainmentResult(FrozenModel):
     """The verdict of one rule on one entity as of one date, with every metric explained."""
-
-    model_config = _FROZEN
 
     rule: AttainmentRule
     rule_name: str | None
@@ -1051,3 +1040,7 @@ __all__ = [
     "attainment",
     "load_attainment_rules",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

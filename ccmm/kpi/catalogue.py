@@ -17,9 +17,10 @@ from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ccmm._errors import InputDataError, StandardError
+from ccmm._model import FrozenModel
 from ccmm._tables import Text
 
 Category = Literal["customer", "operations-support", "financial"]
@@ -61,8 +62,8 @@ def column_terms(expression: str) -> tuple[tuple[int, str], ...]:
     return tuple(terms)
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Frozen(FrozenModel):
+    _error_class = StandardError
 
 
 class Ratio(_Frozen):
@@ -234,11 +235,8 @@ def parse_kpi_catalogue(raw: Any, *, source: str = "<data>") -> KpiCatalogue:
     every problem."""
     try:
         return KpiCatalogue.model_validate(raw)
-    except ValidationError as exc:
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()
-        ]
-        raise StandardError(f"KPI catalogue {source} is malformed", problems=problems) from exc
+    except StandardError as exc:
+        raise StandardError(f"KPI catalogue {source} is malformed", problems=exc.problems) from None
 
 
 @cache
@@ -267,3 +265,7 @@ __all__ = [
     "load_kpi_catalogue",
     "parse_kpi_catalogue",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -25,9 +25,9 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from ccmm._errors import InputDataError
+from ccmm._model import FrozenModel
 from ccmm._spark import is_spark_frame
 from ccmm._tables import TableSpec, load_table_spec
 from ccmm.kpi._frames import FREQS, Freq, as_pandas, period_index
@@ -50,8 +50,8 @@ _HANDLING_PARTS = "talk_seconds + hold_seconds + acw_seconds"
 _NOT_SUMMED = frozenset({"interval_minutes", "threshold_seconds"})
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Frozen(FrozenModel):
+    _error_class = InputDataError
 
 
 class ComputedKpi(_Frozen):
@@ -522,3 +522,7 @@ __all__ = [
     "validate_intervals",
     "validate_table",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

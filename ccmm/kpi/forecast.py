@@ -20,18 +20,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from ccmm._errors import InputDataError
+from ccmm._model import FrozenModel
 from ccmm.kpi._frames import as_pandas
 
 _SHOWN = 10
 
 
-class AccuracyFigures(BaseModel):
+class AccuracyFigures(FrozenModel):
     """Accuracy figures over a set of intervals. NaN where a figure is undefined."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
     intervals: int
     actual_total: float
     forecast_total: float
@@ -226,3 +225,7 @@ def forecast_accuracy(
 
 
 __all__ = ["AccuracyFigures", "ForecastAccuracy", "forecast_accuracy"]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

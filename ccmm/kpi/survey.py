@@ -95,3 +95,7 @@ def margin_of_error(
 
 
 __all__ = ["margin_of_error", "survey_sample_size"]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

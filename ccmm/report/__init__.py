@@ -100,3 +100,7 @@ __all__ = [
     "staffing_rows",
     "staffing_scenario",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -21,7 +21,7 @@ from ccmm.standard import RATINGS, Rating, Standard
 Movement = Literal["gained", "lost", "still met", "still unmet"]
 
 
-class RatingChange(RatingStep):
+class RatingMovement(RatingStep):
     """One rating of one item that differs between the two assessments (may span two grades)."""
 
 
@@ -61,16 +61,16 @@ class Comparison(FrozenModel):
     total_after: int
     total_change: int
     rules: tuple[RuleMovement, ...]
-    improved: tuple[RatingChange, ...]
-    regressed: tuple[RatingChange, ...]
+    improved: tuple[RatingMovement, ...]
+    regressed: tuple[RatingMovement, ...]
     newly_assessed: tuple[str, ...]
     no_longer_assessed: tuple[str, ...]
 
-    def improved_in(self, rating: Rating) -> tuple[RatingChange, ...]:
+    def improved_in(self, rating: Rating) -> tuple[RatingMovement, ...]:
         """The improvements of one rating (``"c_rate"`` or ``"f_rate"``)."""
         return tuple(c for c in self.improved if c.rating == rating)
 
-    def regressed_in(self, rating: Rating) -> tuple[RatingChange, ...]:
+    def regressed_in(self, rating: Rating) -> tuple[RatingMovement, ...]:
         """The regressions of one rating (``"c_rate"`` or ``"f_rate"``)."""
         return tuple(c for c in self.regressed if c.rating == rating)
 
@@ -122,8 +122,8 @@ def compare(
         )
         for b, a in zip(ev_before.rules, ev_after.rules, strict=True)
     )
-    improved: list[RatingChange] = []
-    regressed: list[RatingChange] = []
+    improved: list[RatingMovement] = []
+    regressed: list[RatingMovement] = []
     for item in std.items:
         old, new = before.scores.get(item.id), after.scores.get(item.id)
         for rating in RATINGS:
@@ -132,7 +132,7 @@ def compare(
             if was == now:
                 continue
             change = trusted(
-                RatingChange,
+                RatingMovement,
                 item=item.id,
                 rating=rating,
                 from_rating=was,
@@ -167,4 +167,4 @@ def compare(
     )
 
 
-__all__ = ["Comparison", "Movement", "RatingChange", "RuleMovement", "compare"]
+__all__ = ["Comparison", "Movement", "RatingMovement", "RuleMovement", "compare"]
