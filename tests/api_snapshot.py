@@ -6,7 +6,7 @@ docstrings) and the package as it is now, and lists every breaking change griffe
 object removed, a parameter removed, moved or made required, a changed kind or base class, ...).
 Each one must be announced in tests/api/announced-breaking-changes.txt, one
 ``<object path> <breakage kind>`` per line with a comment naming the CHANGELOG entry; an
-unannounced one fails the run, and so does an announcement that no longer matches a breakage.
+unannounced one fails the run; an announcement that matches no breakage is printed.
 
 ``python tests/api_snapshot.py dump`` writes the snapshot; run it when a release is cut, and
 empty the announcement list at the same time.
@@ -89,8 +89,9 @@ def check() -> int:
     for path, kind, why in unannounced:
         print(f"UNANNOUNCED {path} {kind}: {why}")
     for path, kind in stale:
-        print(f"STALE announcement (no such breaking change): {path} {kind}")
-    return 1 if unannounced or stale else 0
+        # Not fatal: work that is announced may land after its announcement.
+        print(f"announced but not (or no longer) a breaking change: {path} {kind}")
+    return 1 if unannounced else 0
 
 
 if __name__ == "__main__":
