@@ -136,6 +136,7 @@ __all__ = [
     "DEFAULT_DEMO_OUTPUT",
     "FORMATS",
     "build_parser",
+    "cli_message",
     "main",
     "parse_service_target",
     "render",
