@@ -24,8 +24,9 @@ from ccmm.cli import main, parse_service_target
 from ccmm.crucial import check
 from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
 from ccmm.examples import example_path
-from ccmm.kpi import agents_for_service_level, attainment, compute
+from ccmm.kpi import attainment, compute
 from ccmm.planning import plan
+from ccmm.staffing import agents_for_service_level
 
 EXAMPLES = Path(str(example_path())).parent
 CRUCIAL = EXAMPLES / "crucial"
@@ -612,7 +613,7 @@ def test_staff_equals_agents_for_service_level(
         aht,
         interval_seconds=1800,
         target_service_level=target[0] / 100,
-        target_seconds=target[1],
+        threshold_seconds=target[1],
         shrinkage=0.3,
     )
     code, doc = run_json(
@@ -648,10 +649,10 @@ def test_staff_over_an_interval_table_sums_agent_hours(tmp_path: Path) -> None:
     assert code == 0
     rows = {r["group"]: r for r in doc["sections"][0]["rows"]}  # type: ignore[index]
     a = agents_for_service_level(
-        100, 300, interval_seconds=1800, target_service_level=0.8, target_seconds=20
+        100, 300, interval_seconds=1800, target_service_level=0.8, threshold_seconds=20
     )
     b = agents_for_service_level(
-        40, 200, interval_seconds=900, target_service_level=0.8, target_seconds=20
+        40, 200, interval_seconds=900, target_service_level=0.8, threshold_seconds=20
     )
     assert rows["a"]["agent_hours"] == pytest.approx(a.agents * 0.5)  # the empty interval needs 0
     assert rows["a"]["expected_service_level"] == pytest.approx(a.service_level)

@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 import ccmm  # noqa: E402
 import ccmm.crucial  # noqa: E402
 import ccmm.kpi  # noqa: E402
+import ccmm.staffing  # noqa: E402
 from ccmm.crucial.examples import load_example  # noqa: E402
 from ccmm.examples import load_example_assessment  # noqa: E402
 
@@ -51,9 +52,9 @@ def test_crucial_plot_counts_failures_per_principle() -> None:
 
 
 def test_staffing_plot_draws_required_and_scheduled() -> None:
-    result = ccmm.kpi.agents_for_service_level(
+    result = ccmm.staffing.agents_for_service_level(
         [100.0, 250.0, 40.0], [180.0, 200.0, 240.0], interval_seconds=1800,
-        target_service_level=0.8, target_seconds=20, shrinkage=0.3,
+        target_service_level=0.8, threshold_seconds=20, shrinkage=0.3,
     )  # fmt: skip
     ax = result.plot()
     required, scheduled = (list(line.get_ydata()) for line in ax.get_lines())

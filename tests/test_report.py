@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ccmm
+import ccmm.staffing
 from ccmm.evidence import Suggestions
 from ccmm.examples import load_example_assessment
 from ccmm.planning import plan
@@ -243,7 +244,7 @@ forecasts = st.lists(
 
 def _staffed(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["queue", "offered", "aht_seconds", "interval_minutes"])
-    return ccmm.kpi.staff_intervals(frame, target_service_level=0.8, target_seconds=20)
+    return ccmm.staffing.staff_intervals(frame, target_service_level=0.8, threshold_seconds=20)
 
 
 @given(forecasts, st.randoms(use_true_random=False))
@@ -285,7 +286,7 @@ def test_staffing_total_is_the_ratio_of_sums_of_its_groups(
 def test_results_display_in_notebooks_as_their_report_section() -> None:
     from ccmm.crucial import check
     from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
-    from ccmm.kpi import agents_for_service_level
+    from ccmm.staffing import agents_for_service_level
 
     assessment = load_example_assessment()
     ev = ccmm.evaluate(assessment)
@@ -297,7 +298,7 @@ def test_results_display_in_notebooks_as_their_report_section() -> None:
             t.facts, registry=t.registry, intervals=t.intervals, as_of=EXAMPLE_AS_OF
         ),
         "staffing": agents_for_service_level(
-            [50, 100], 300, interval_seconds=1800, target_service_level=0.8, target_seconds=20
+            [50, 100], 300, interval_seconds=1800, target_service_level=0.8, threshold_seconds=20
         ),
     }
     for anchor, result in results.items():
