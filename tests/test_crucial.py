@@ -833,3 +833,108 @@ def test_grid_order_equals_a_stable_two_key_sort(rows: list[tuple[int, int]], la
     group = np.array([g for g, _ in rows], dtype=np.int64)
     ns = np.array([t for _, t in rows], dtype=np.int64)
     assert _group_time_order(group, ns).tolist() == np.lexsort((ns, group)).tolist()
+
+
+# --------------------------------------------- issue 14: odd input is a finding or a CCMMError
+
+
+@settings(max_examples=15)
+@given(
+    tables=valid_tables(),
+    seed=st.integers(0, 2**16),
+    n_blank=st.integers(1, 3),
+    table=st.sampled_from(("facts", "analysis_log")),
+)
+def test_blank_period_starts_are_findings_naming_the_rows_never_a_crash(
+    tables: Tables, seed: int, n_blank: int, table: str
+) -> None:
+    rng = np.random.default_rng(seed)
+    frame = getattr(tables, table).copy()
+    rows = rng.choice(len(frame), size=min(n_blank, len(frame)), replace=False)
+    frame.loc[rows, "period_start"] = pd.NaT
+    report = replace(tables, **{table: frame}).run()
+    blank = report.failures[
+        (report.failures["check"] == "column_not_null")
+        & (report.failures["column"] == "period_start")
+    ]
+    assert len(blank) == len(rows)
+    if table == "facts":
+        keys = {
+            f"period_start=<missing>, period={r.period}, entity_level={r.entity_level}, "
+            f"entity_id={r.entity_id}, metric={r.metric}"
+            for r in frame.iloc[rows].itertuples()
+        }
+        assert keys <= set(blank["row_key"])
+
+
+def test_blank_period_start_of_a_fact_below_target_is_reported_not_raised() -> None:
+    # The reproduction of issue 14 #3: the below-target rule formatted the month of a NaT.
+    ex = load_example("clean")
+    for i in range(len(ex.facts)):
+        facts = ex.facts.copy()
+        facts.loc[i, "period_start"] = pd.NaT
+        report = check(
+            facts, registry=ex.registry, analysis_log=ex.analysis_log, as_of=EXAMPLE_AS_OF
+        )
+        assert report.principles["reportable"].status == "fail"
+
+
+@settings(max_examples=10)
+@given(
+    tables=valid_tables(),
+    keep=st.fixed_dictionaries(
+        {name: st.booleans() for name in ("facts", "registry", "intervals", "analysis_log")}
+    ),
+)
+def test_a_check_that_saw_no_rows_is_never_a_pass(tables: Tables, keep: dict[str, bool]) -> None:
+    emptied = replace(
+        tables,
+        **{name: getattr(tables, name).head(0) for name, kept in keep.items() if not kept},
+    )
+    report = emptied.run()
+    for principle in report.principles.values():
+        for result in principle.checks:
+            if result.n_checked == 0 and result.n_failures == 0:
+                assert result.status == "not_checked", result
+                assert result.reason
+        if all(not kept for kept in keep.values()):
+            assert principle.status == "not_checked"
+
+
+def test_header_only_tables_pass_no_principle() -> None:
+    ex = load_example("clean")
+    report = check(
+        ex.facts.head(0),
+        registry=ex.registry.head(0),
+        intervals=ex.intervals.head(0),
+        analysis_log=ex.analysis_log.head(0),
+        as_of=EXAMPLE_AS_OF,
+    )
+    assert {p.status for p in report.principles.values()} == {"not_checked"}
+    assert "no rows" in report.principles["logical"].reason
+
+
+@settings(max_examples=10)
+@given(
+    tables=valid_tables(),
+    table=st.sampled_from(("facts", "registry", "intervals", "analysis_log")),
+    data=st.data(),
+)
+def test_duplicated_column_names_are_an_input_error_naming_them(
+    tables: Tables, table: str, data: st.DataObject
+) -> None:
+    frame = getattr(tables, table)
+    column = data.draw(st.sampled_from(list(frame.columns)))
+    doubled = pd.concat([frame, frame[[column]]], axis=1)
+    with pytest.raises(InputDataError) as info:
+        replace(tables, **{table: doubled}).run()
+    assert f"{table} table has duplicated column name(s) {column!r}" in str(info.value)
+
+
+@pytest.mark.parametrize("absent", ["facts", "registry"])
+def test_a_required_table_given_as_none_is_an_input_error(absent: str) -> None:
+    ex = load_example("clean")
+    tables = {"facts": ex.facts, "registry": ex.registry}
+    tables[absent] = None  # type: ignore[assignment]
+    with pytest.raises(InputDataError, match=f"{absent} is required"):
+        check(tables["facts"], registry=tables["registry"], as_of=EXAMPLE_AS_OF)

@@ -337,6 +337,8 @@ def check(
         if obj is None:
             continue
         try:
+            if is_spark_frame(obj):
+                engine.require_unique_columns(name, list(obj.columns))  # type: ignore[attr-defined]
             if name == "intervals" and is_spark_frame(obj):
                 spec = load_table_spec(name)
                 absent = missing_columns(list(obj.columns), spec)  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ predicates, and hands only its failing rows to the reporting code here.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +55,8 @@ RATE_RANGES: Mapping[str, tuple[float, float]] = {"ratio": (0.0, 1.0), "percent"
 UNIT_SCALE: Mapping[str, float] = {"percent": 100.0}
 CATEGORIES: tuple[str, ...] = ("customer", "operations-support", "financial")
 TEAM_LEVELS: tuple[str, ...] = ("team", "department")
+#: Why a check that ran over no rows (or no series, no metrics) is ``not_checked``.
+NO_ROWS = "no rows"
 
 
 # ------------------------------------------------------------------------------ value formatting
@@ -120,9 +122,26 @@ def _require(name: str, spec: TableSpec, columns: Sequence[str]) -> None:
         )
 
 
+def _quoted(text: str, limit: int = 60) -> str:
+    """``text`` quoted, cut to ``limit`` characters (user values in messages stay bounded)."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def require_unique_columns(name: str, columns: Sequence[object]) -> None:
+    """Raise unless every column name of table ``name`` is given once (any backend)."""
+    counts = Counter(str(c) for c in columns)
+    repeated = [c for c, k in counts.items() if k > 1]
+    if repeated:
+        raise InputDataError(
+            f"{name} table has duplicated column name(s) "
+            f"{', '.join(_quoted(c) for c in repeated[:10])}; each column must appear once"
+        )
+
+
 def _load(name: str, obj: object) -> _Table:
     spec = load_table_spec(name)
     if isinstance(obj, pd.DataFrame):
+        require_unique_columns(name, list(obj.columns))
         index = obj.index
         positional = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
         frame = obj if positional else obj.set_axis(pd.RangeIndex(len(obj)), axis=0)
@@ -664,7 +683,9 @@ def _fact_checks(
                 strict=True,
             )
         )
-        positions = np.flatnonzero(below)
+        # A fact without a period start cannot be matched to the log; the schema already names
+        # it (column_not_null), so it is not reported a second time here.
+        positions = np.flatnonzero(below & month.notna().to_numpy())
         unexplained = [
             p
             for p in positions
@@ -1003,6 +1024,15 @@ def check(
     [`InputDataError`][ccmm.InputDataError] only for input that cannot be checked at all: not a
     DataFrame, or required columns missing (every such problem of every table is listed at once).
     """
+    absent = [name for name, table in (("facts", facts), ("registry", registry)) if table is None]
+    if absent:
+        raise InputDataError(
+            "the tables cannot be checked",
+            problems=[
+                f"{name} is required: give a pandas, polars or Spark DataFrame, got None"
+                for name in absent
+            ],
+        )
     if any(is_spark_frame(t) for t in (facts, registry, intervals, analysis_log)):
         from ccmm._spark.crucial import check as spark_check  # pyspark only from here on
 
@@ -1088,6 +1118,8 @@ def _assemble(
             reason = ""
             if c.id in out.ran:
                 status = "fail" if out.failed[c.id] else "pass"
+                if status == "pass" and out.checked[c.id] == 0:
+                    status, reason = "not_checked", NO_ROWS  # nothing looked at passed nothing
             elif c.id in out.skipped:
                 status, reason = "not_checked", out.skipped[c.id]
             else:
