@@ -71,7 +71,13 @@ def interval_rows_keys() -> tuple[str, ...]:
     )
 
 
-interval_tables = st.lists(interval_rows(), min_size=1, max_size=40).map(to_frame)
+# One row per (interval, queue, channel): compute refuses a repeated key (issue 14).
+interval_tables = st.lists(
+    interval_rows(),
+    min_size=1,
+    max_size=40,
+    unique_by=lambda r: (r["slot"], r["queue"], r["channel"]),
+).map(to_frame)
 groupings = st.sampled_from([(), ("queue",), ("queue", "channel"), ("channel",)])
 freqs = st.sampled_from([None, "D", "W", "MS"])
 
@@ -353,7 +359,11 @@ def test_zero_denominator_gives_nan_with_the_reason_never_inf() -> None:
 
 
 def test_group_with_mixed_thresholds_has_no_service_level() -> None:
-    df = pd.concat([small_table().iloc[:1], small_table().iloc[:1].assign(threshold_seconds=30)])
+    first = small_table().iloc[:1]
+    later = first.assign(  # the next interval: a repeated key would be refused
+        threshold_seconds=30, interval_start=first["interval_start"] + pd.Timedelta(minutes=30)
+    )
+    df = pd.concat([first, later])
     result = compute(df, by=("queue",))
     assert np.isnan(result["service_level"].iloc[0])
     assert np.isnan(result["threshold_seconds"].iloc[0])
@@ -518,3 +528,136 @@ def test_extra_columns_are_ignored_and_may_be_grouped_on() -> None:
     result = compute(df, by=("site",))
     assert list(result["site"]) == ["north", "south"]
     assert "note" not in result.columns
+
+
+# ------------------------------------------------- issue 14: numbers compute cannot sum exactly
+COUNTS = ["offered", "answered", "abandoned", "abandoned_short", "answered_within_threshold"]
+DURATIONS = ["wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds", "available_seconds"]
+MAX_EXACT = 2**53
+
+
+def _problems(df: Any) -> list[str]:
+    with pytest.raises(InputDataError) as caught:
+        compute(df)
+    return list(caught.value.problems)
+
+
+@given(
+    df=interval_tables,
+    column=st.sampled_from(COUNTS + DURATIONS),
+    value=st.one_of(
+        st.integers(MAX_EXACT + 1, 2**64 - 1),
+        st.floats(MAX_EXACT * 1.01, 1e300),
+    ),
+    data=st.data(),
+)
+def test_a_value_beyond_the_exact_range_is_refused_naming_its_row(
+    df: pd.DataFrame, column: str, value: int | float, data: st.DataObject
+) -> None:
+    row = data.draw(st.integers(0, len(df) - 1))
+    if isinstance(value, int):
+        dtype = np.uint64 if value >= 2**63 else np.int64
+        cells = df[column].to_numpy().astype(dtype)
+        cells[row] = value
+        bad = df.assign(**{column: cells})
+    else:
+        bad = df.assign(**{column: df[column].astype(float)})
+        bad.loc[row, column] = value
+    problems = _problems(bad)
+    assert any(f"{column!r}" in p and "2**53" in p and f"rows {row}" in p for p in problems)
+    assert any(p.startswith(f"intervals column {column!r}") for p in problems), problems
+
+
+@given(
+    df=interval_tables,
+    column=st.sampled_from(DURATIONS + COUNTS),
+    sign=st.sampled_from([1.0, -1.0]),
+    data=st.data(),
+)
+def test_an_infinite_value_is_refused_naming_its_row(
+    df: pd.DataFrame, column: str, sign: float, data: st.DataObject
+) -> None:
+    row = data.draw(st.integers(0, len(df) - 1))
+    bad = df.assign(**{column: df[column].astype(float)})
+    bad.loc[row, column] = sign * np.inf
+    problems = _problems(bad)
+    assert any(f"{column!r}: 1 row(s) are infinite (rows {row})" in p for p in problems), problems
+
+
+@given(n=st.integers(2, 30), share=st.floats(0.51, 1.0), column=st.sampled_from(COUNTS[:1]))
+def test_column_totals_past_the_exact_range_are_refused(n: int, share: float, column: str) -> None:
+    # Every cell is within range; the column total is not: sums would wrap or round.
+    cell = int(MAX_EXACT * share / (n // 2 + 1)) * 2
+    df = to_frame([{**_row(slot), "offered": cell, "answered": 0} for slot in range(n)])
+    running = np.cumsum(np.full(n, float(cell)))
+    first = int(np.flatnonzero(running > MAX_EXACT)[0]) if running[-1] > MAX_EXACT else None
+    if first is None:
+        assert len(compute(df)) == 1
+        return
+    problems = _problems(df)
+    assert any("column total" in p and f"rows {first}" in p for p in problems), problems
+
+
+@given(cells=st.lists(st.integers(0, 2**50), min_size=1, max_size=8), dtype=st.sampled_from(
+    ["int64", "uint64", "float64"]))  # fmt: skip
+def test_sums_within_the_exact_range_equal_python_integer_sums(
+    cells: list[int], dtype: str
+) -> None:
+    df = to_frame([{**_row(slot), "talk_seconds": 0.0} for slot in range(len(cells))])
+    df["offered"] = np.array(cells, dtype=dtype)
+    df["answered"] = np.zeros(len(cells), dtype=dtype)
+    df["talk_seconds"] = np.array(cells, dtype=dtype)
+    result = compute(df, by=())
+    assert int(result["offered"].iloc[0]) == sum(cells)
+    assert float(result["talk_seconds"].iloc[0]) == float(sum(cells))
+
+
+def _row(slot: int) -> dict[str, Any]:
+    return {
+        "slot": slot,
+        "queue": "a",
+        "channel": "voice",
+        "offered": 0,
+        "answered": 0,
+        "abandoned": 0,
+        "abandoned_short": 0,
+        "answered_within_threshold": 0,
+        "wait_seconds": 0.0,
+        "talk_seconds": 0.0,
+        "hold_seconds": 0.0,
+        "acw_seconds": 0.0,
+        "available_seconds": 0.0,
+    }
+
+
+def test_reported_overflows_of_issue_14_are_refused() -> None:
+    df = small_table()
+    talk = np.array([2**63 + 5, 0], dtype=np.uint64)
+    assert any("talk_seconds" in p for p in _problems(df.assign(talk_seconds=talk)))
+    assert any("offered" in p for p in _problems(df.assign(offered=[2**62, 0], answered=0,
+                                                          abandoned=0)))  # fmt: skip
+    assert any("offered" in p for p in _problems(df.assign(offered=[10**17, 10**17])))
+    assert any("infinite" in p for p in _problems(df.assign(offered=[np.inf, 0.0])))
+
+
+@given(df=interval_tables, by=groupings, data=st.data())
+def test_a_repeated_interval_key_is_refused_listing_the_rows(
+    df: pd.DataFrame, by: tuple[str, ...], data: st.DataObject
+) -> None:
+    row = data.draw(st.integers(0, len(df) - 1))
+    doubled = pd.concat([df, df.iloc[[row]]], ignore_index=True)
+    with pytest.raises(InputDataError) as caught:
+        compute(doubled, by=by)
+    (problem,) = [p for p in caught.value.problems if "repeat" in p]
+    assert f"rows {row}, {len(df)})" in problem
+    assert "(interval_start, queue, channel) key" in problem
+
+
+def test_an_empty_value_in_an_extra_by_column_forms_its_own_group() -> None:
+    # docs/kpi.md: queue and channel are required cells; an extra column may be empty.
+    df = small_table().assign(site=["north", None])
+    result = compute(df, by=("site",))
+    assert result["site"].isna().sum() == 1
+    assert list(result["offered"]) == [10, 0]
+    with pytest.raises(InputDataError, match=r"'queue': 1 row\(s\) are empty"):
+        compute(small_table().assign(queue=["a", None]), by=("queue",))

@@ -390,3 +390,34 @@ def test_as_of_and_tolerance_are_checked_before_spark_runs(spark: Any) -> None:
     with pytest.raises(InputDataError, match="as_of must be a date"):
         check(to_spark(spark, tables.facts), registry=tables.registry, as_of="soon")
     assert isinstance(AS_OF, dt.date)
+
+
+def test_out_of_range_infinite_and_repeated_rows_raise_the_same_problems_as_pandas(
+    spark: Any,
+) -> None:
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    df = kpi_intervals(11, "UTC", "2024-06-01", 30)
+    bad = df.copy()
+    bad["talk_seconds"] = bad["talk_seconds"].astype(float)
+    bad.loc[[4, 140], "talk_seconds"] = np.inf
+    bad["wait_seconds"] = bad["wait_seconds"].astype(float)
+    bad.loc[7, "wait_seconds"] = 2.0**60
+    bad = pd.concat([bad, bad.iloc[[2, 150]]], ignore_index=True)  # repeated keys
+    with pytest.raises(InputDataError) as pandas_error:
+        compute(bad)
+    with pytest.raises(InputDataError) as spark_error:
+        compute(to_spark(spark, bad))
+    assert spark_error.value.problems == pandas_error.value.problems
+    assert len(pandas_error.value.problems) == 3
+
+
+def test_a_column_total_past_the_exact_range_is_refused_as_in_pandas(spark: Any) -> None:
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    df = kpi_intervals(12, "UTC", "2024-06-01", 30)
+    df["available_seconds"] = 2.0**50
+    with pytest.raises(InputDataError) as pandas_error:
+        compute(df)
+    with pytest.raises(InputDataError) as spark_error:
+        compute(to_spark(spark, df).repartition(3))
+    assert spark_error.value.problems == pandas_error.value.problems
+    assert "column total" in pandas_error.value.problems[0]

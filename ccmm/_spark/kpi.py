@@ -17,20 +17,26 @@ import numpy.typing as npt
 import pandas as pd
 
 from ccmm._spark._frames import (
+    from_cells,
     functions,
     is_floating,
     is_integral,
     is_numeric,
+    selectable,
     session_time_zone,
     type_name,
+    window,
 )
 from ccmm._tables import TableSpec, load_table_spec
 from ccmm.kpi._frames import Freq
 from ccmm.kpi._validate import (
+    _EXACT_TEXT,
     _SHOWN_ROWS,
+    MAX_EXACT,
     ProblemCheck,
     RowProblem,
     _row_checks,
+    duplicates_problem,
     raise_if_problems,
     rows_problem,
 )
@@ -43,10 +49,20 @@ from ccmm.kpi.compute import (
     _interval_result,
     _short_abandons_problems,
     _sum_columns,
+    group_key,
 )
 
 #: Spark's date_trunc unit for each calendar period; weeks start on Monday, as in pandas.
 _TRUNC_UNIT = {"D": "day", "W": "week", "MS": "month"}
+#: Order of a column's problems, as the pandas validation lists them.
+_CHECK_RANK = {
+    "null": 0,
+    "not_finite": 1,
+    "below_minimum": 2,
+    "too_large": 3,
+    "total_too_large": 4,
+    "not_whole": 5,
+}
 #: Bits of monotonically_increasing_id() that count rows within a partition.
 _ROW_BITS = 33
 
@@ -86,6 +102,8 @@ def validate_table(frame: Any, spec: TableSpec) -> list[RowProblem]:
     conditions: list[Any] = []
     whole: list[tuple[str, ProblemCheck, str]] = []
     unusable: set[str] = set()
+    totals: list[tuple[str, Any, Any]] = []
+    inf = float("inf")
     for column in spec.columns:
         name = column.name
         if name not in present:
@@ -137,6 +155,22 @@ def validate_table(frame: Any, spec: TableSpec) -> list[RowProblem]:
                     found.append(
                         ("below_minimum", f"are below the minimum {column.minimum:g}", below)
                     )
+                if floating:
+                    found.append(("not_finite", "are infinite", col.isin(inf, -inf)))
+                big = F.coalesce(col > F.lit(MAX_EXACT), F.lit(False))
+                if floating:
+                    big = big & ~col.isin(inf, -inf) & ~F.isnan(col)
+                found.append(("too_large", f"exceed {_EXACT_TEXT}", big))
+                counted_ok = ~missing & (col >= 0) & ~big
+                if floating:
+                    counted_ok = counted_ok & ~col.isin(inf, -inf)
+                totals.append(
+                    (
+                        name,
+                        F.when(counted_ok, col.cast("double")),
+                        ~counted_ok & ~missing & (col >= 0),
+                    )
+                )
                 if kind == "int" and not is_integral(spark_type):
                     infinite = col.isin(float("inf"), float("-inf"))
                     fractional = F.coalesce(~missing & ~infinite & (col % 1 != 0), F.lit(False))
@@ -157,9 +191,37 @@ def validate_table(frame: Any, spec: TableSpec) -> list[RowProblem]:
     counted = frame.agg(
         F.count(F.lit(1)).alias("_rows"),
         *(F.count(F.when(c, True)).alias(f"_{i}") for i, c in enumerate(conditions)),
+        *(F.sum(value).alias(f"_t{i}") for i, (_, value, _) in enumerate(totals)),
+        *(F.count(F.when(odd, True)).alias(f"_o{i}") for i, (_, _, odd) in enumerate(totals)),
     ).first()
     n_rows = int(counted["_rows"])
-    counts = [int(counted[f"_{i}"]) for i in range(len(conditions))]
+    counts_extra: list[int] = []
+    # As in pandas: a column total is looked at only when no value is infinite or too large.
+    over = [
+        (name, value)
+        for i, (name, value, _) in enumerate(totals)
+        if (counted[f"_t{i}"] or 0.0) > MAX_EXACT * (1 - 1e-12) and not counted[f"_o{i}"]
+    ]
+    if over:
+        # Rare and already wrong: the running total in row order, one window per column.
+        order = window().orderBy(F.monotonically_increasing_id())
+        running = [
+            (F.sum(F.coalesce(value, F.lit(0.0))).over(order) > F.lit(MAX_EXACT), name)
+            for name, value in over
+        ]
+        extra = frame.select(*(c.alias(f"_r{i}") for i, (c, _) in enumerate(running)))
+        sums = extra.agg(*(F.count(F.when(F.col(f"_r{i}"), True)).alias(f"_r{i}")
+                           for i in range(len(running)))).first()  # fmt: skip
+        for i, (condition, name) in enumerate(running):
+            count = int(sums[f"_r{i}"])
+            if count:
+                problems.append(
+                    (name, "total_too_large", f"push the column total past {_EXACT_TEXT}")
+                )
+                conditions.append(condition)
+                counts_extra.append(count)
+    counts = [int(counted[f"_{i}"]) for i in range(len(conditions) - len(counts_extra))]
+    counts += counts_extra
     failing = [i for i, c in enumerate(counts) if c]
     shown = _first_positions(frame, [conditions[i] for i in failing])
     first = dict(zip(failing, shown, strict=True))
@@ -177,7 +239,14 @@ def validate_table(frame: Any, spec: TableSpec) -> list[RowProblem]:
         out.append(_whole_table(spec.name, name, check, n_rows, message))
     order = {c.name: i for i, c in enumerate(spec.columns)}
     # In column order as pandas reports them; row relations after the columns.
-    return sorted(out, key=lambda p: (p.check == "exceeds", order.get(p.column, len(order))))
+    return sorted(
+        out,
+        key=lambda p: (
+            p.check == "exceeds",
+            order.get(p.column, len(order)),
+            _CHECK_RANK.get(p.check, 0),
+        ),
+    )
 
 
 def _dtype(
@@ -205,21 +274,59 @@ def _first_positions(frame: Any, conditions: list[Any]) -> list[list[int]]:
         F.monotonically_increasing_id().alias("_m"),
         *(c.alias(f"_{i}") for i, c in enumerate(conditions)),
     )
-    sizes = sorted(
-        (int(r["_p"]), int(r["_n"]))
-        for r in ids.groupBy("_p").agg(F.count(F.lit(1)).alias("_n")).collect()
-    )
-    offset: dict[int, int] = {}
-    total = 0
-    for part, size in sizes:
-        offset[part] = total
-        total += size
+    offset = _partition_offsets(frame)
     mask = (1 << _ROW_BITS) - 1
     shown: list[list[int]] = []
     for i in range(len(conditions)):
         rows = ids.where(F.col(f"_{i}")).orderBy("_m").limit(_SHOWN_ROWS).collect()
         shown.append([offset[int(r["_p"])] + (int(r["_m"]) & mask) for r in rows])
     return shown
+
+
+def _duplicates(frame: Any, spec: TableSpec, by: Sequence[str]) -> list[RowProblem]:
+    """Rows sharing a key (table key plus other ``by`` columns), as the pandas check words it.
+
+    One aggregation finds whether any key repeats; only then are the rows located.
+    """
+    F = functions()
+    key = group_key(spec, by)
+    if any(c not in frame.columns for c in key):
+        return []
+    repeated = frame.groupBy(*key).agg(F.count(F.lit(1)).alias("_n")).where(F.col("_n") > 1)
+    if not repeated.limit(1).count():
+        return []
+    tz = session_time_zone(frame)
+    flagged = frame.select(
+        F.spark_partition_id().alias("_p"),
+        F.monotonically_increasing_id().alias("_m"),
+        *(selectable(frame, k) for k in key),
+        (F.count(F.lit(1)).over(window().partitionBy(*key)) > 1).alias("_d"),
+    ).where(F.col("_d"))
+    count = int(flagged.count())
+    offsets = _partition_offsets(frame)
+    mask = (1 << _ROW_BITS) - 1
+    first = flagged.orderBy("_m").limit(_SHOWN_ROWS).collect()
+    shown = [offsets[int(r["_p"])] + (int(r["_m"]) & mask) for r in first]
+    columns = [list(from_cells([r[k] for r in first[:3]], type_name(frame, k), tz)) for k in key]
+    examples = [list(row) for row in zip(*columns, strict=True)]
+    return [duplicates_problem(spec.name, key, shown, count, examples)]
+
+
+def _partition_offsets(frame: Any) -> dict[int, int]:
+    """Rows in the partitions before each partition (positions in ``collect()`` order)."""
+    F = functions()
+    sizes = sorted(
+        (int(r["_p"]), int(r["_n"]))
+        for r in frame.groupBy(F.spark_partition_id().alias("_p"))
+        .agg(F.count(F.lit(1)).alias("_n"))
+        .collect()
+    )
+    offset: dict[int, int] = {}
+    total = 0
+    for part, size in sizes:
+        offset[part] = total
+        total += size
+    return offset
 
 
 def _rollup(
@@ -296,6 +403,7 @@ def compute(
     df = _keep(intervals, spec, by)
     _check_options(by, freq, list(df.columns), "intervals")
     problems = validate_table(df, spec)
+    problems.extend(_duplicates(df, spec, by))
     problems.extend(
         _short_abandons_problems(df.columns, service_level_definition, abandon_definition)
     )
@@ -323,7 +431,7 @@ def compute_agents(agents: Any, *, by: Sequence[str], freq: Freq | None) -> pd.D
     spec = load_table_spec("agents")
     df = _keep(agents, spec, by)
     _check_options(by, freq, list(df.columns), "agents")
-    raise_if_problems(validate_table(df, spec), table="agents")
+    raise_if_problems([*validate_table(df, spec), *_duplicates(df, spec, by)], table="agents")
     sum_columns = _sum_columns(spec, set(df.columns))
     sums, _, input_rows = _rollup(
         df, sum_columns=sum_columns, by=by, freq=freq, with_threshold=False

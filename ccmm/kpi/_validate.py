@@ -16,15 +16,31 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from ccmm._cells import fmt
 from ccmm._errors import InputDataError
 from ccmm._model import FrozenModel
 from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
 from ccmm.kpi._frames import as_pandas
 
 ProblemCheck = Literal[
-    "missing_column", "dtype", "naive_timestamp", "null", "below_minimum", "not_whole", "exceeds"
+    "missing_column",
+    "dtype",
+    "naive_timestamp",
+    "null",
+    "not_finite",
+    "below_minimum",
+    "not_whole",
+    "too_large",
+    "total_too_large",
+    "exceeds",
+    "duplicate_key",
 ]
 _SHOWN_ROWS = 20
+#: Counts and durations must stay at or below 2**53 (9,007,199,254,740,992), one by one and
+#: summed over a whole column: every integer up to it is exact in float64 and in int64, so no
+#: sum is rounded and none wraps around, whatever the input dtype and the grouping.
+MAX_EXACT = 2**53
+_EXACT_TEXT = f"{MAX_EXACT:,} (2**53), beyond which sums are not exact"
 
 
 class RowProblem(FrozenModel):
@@ -114,6 +130,9 @@ def _check_column(table: str, spec: ColumnSpec, series: pd.Series[Any]) -> list[
         missing = np.isnan(values) if is_float else np.zeros(len(values), dtype=bool)
         if not spec.nullable and is_float:
             found.append(_rows_problem(table, name, "null", missing, "are empty (NaN/null)"))
+        infinite = np.isinf(values) if is_float else np.zeros(len(values), dtype=bool)
+        if is_float:
+            found.append(_rows_problem(table, name, "not_finite", infinite, "are infinite"))
         if spec.minimum is not None:
             below = values < spec.minimum
             found.append(
@@ -121,6 +140,10 @@ def _check_column(table: str, spec: ColumnSpec, series: pd.Series[Any]) -> list[
                     table, name, "below_minimum", below, f"are below the minimum {spec.minimum:g}"
                 )
             )
+        too_large = (values > MAX_EXACT) & ~infinite
+        found.append(_rows_problem(table, name, "too_large", too_large, f"exceed {_EXACT_TEXT}"))
+        if not too_large.any() and not infinite.any():
+            found.append(_total_problem(table, name, values, missing))
         if spec.kind == "int" and is_float:
             fractional = ~missing & (values != np.floor(values))
             found.append(
@@ -130,6 +153,27 @@ def _check_column(table: str, spec: ColumnSpec, series: pd.Series[Any]) -> list[
     if not spec.nullable:
         found.append(_rows_problem(table, name, "null", series.isna().to_numpy(), "are empty"))
     return [p for p in found if p is not None]
+
+
+def _total_problem(
+    table: str, column: str, values: npt.NDArray[Any], missing: npt.NDArray[np.bool_]
+) -> RowProblem | None:
+    """The rows from which the running total of ``column`` passes :data:`MAX_EXACT`, if any.
+
+    The pairwise float64 sum is within a relative 1e-12 of the exact total for any length
+    that fits in memory, so only a total that close to the limit needs the running sum.
+    """
+    counted = np.where(missing | (values < 0), 0, values) if missing.any() else values
+    if float(np.sum(counted, dtype=np.float64)) <= MAX_EXACT * (1 - 1e-12):
+        return None
+    running = np.cumsum(np.maximum(counted, 0), dtype=np.float64)
+    return _rows_problem(
+        table,
+        column,
+        "total_too_large",
+        running > MAX_EXACT,
+        f"push the column total past {_EXACT_TEXT}",
+    )
 
 
 def _numbers(series: pd.Series[Any]) -> npt.NDArray[Any]:
@@ -187,6 +231,44 @@ def validate_table(frame: object, spec: TableSpec) -> list[RowProblem]:
         if problem is not None:
             problems.append(problem)
     return problems
+
+
+def duplicate_key_problem(df: pd.DataFrame, key: list[str], table: str) -> RowProblem | None:
+    """The rows of ``df`` whose ``key`` values another row has too; None when keys are unique.
+
+    Summing such rows would count one interval twice, so :func:`ccmm.kpi.compute` refuses them.
+    """
+    if len(df) < 2 or any(c not in df.columns for c in key):
+        return None
+    repeated = df.duplicated(key, keep=False).to_numpy()
+    if not repeated.any():
+        return None
+    positions = np.flatnonzero(repeated)
+    shown = [int(p) for p in positions[:_SHOWN_ROWS]]
+    examples = [list(row) for row in df.iloc[positions[:3]][key].astype(object).to_numpy()]
+    return duplicates_problem(table, key, shown, int(positions.size), examples)
+
+
+def duplicates_problem(
+    table: str, key: list[str], shown: list[int], count: int, examples: list[list[object]]
+) -> RowProblem:
+    """The problem of ``count`` rows sharing a key; ``examples`` are the keys of the first
+    rows (any backend)."""
+    listed = "; ".join(
+        ", ".join(f"{c}={fmt(v)[:40]}" for c, v in zip(key, row, strict=True)) for row in examples
+    )
+    more = ", …" if count > len(shown) else ""
+    return RowProblem(
+        table=table,
+        column=", ".join(key),
+        check="duplicate_key",
+        rows=tuple(shown),
+        row_count=count,
+        message=(
+            f"{table}: {count} row(s) repeat a ({', '.join(key)}) key, so they would be summed "
+            f"twice (rows {', '.join(map(str, shown))}{more}); first keys: {listed}"
+        ),
+    )
 
 
 def validate_intervals(frame: object) -> list[RowProblem]:

@@ -33,6 +33,7 @@ from ccmm._tables import TableSpec, load_table_spec
 from ccmm.kpi._frames import FREQS, Freq, as_pandas, period_index
 from ccmm.kpi._validate import (
     RowProblem,
+    duplicate_key_problem,
     raise_if_problems,
     validate_agents,
     validate_intervals,
@@ -265,6 +266,16 @@ def _sum_columns(spec: TableSpec, present: set[str], also: Sequence[str] = ()) -
     return additive
 
 
+def group_key(spec: TableSpec, by: Sequence[str]) -> list[str]:
+    """The columns that identify one input row: the table key plus any other ``by`` column."""
+    return [*spec.key, *(c for c in by if c not in spec.key)]
+
+
+def _duplicates(df: pd.DataFrame, spec: TableSpec, by: Sequence[str]) -> list[RowProblem]:
+    problem = duplicate_key_problem(df, group_key(spec, by), spec.name)
+    return [] if problem is None else [problem]
+
+
 def _short_abandons_problems(
     columns: Iterable[str],
     service_level_definition: ServiceLevelDefinition,
@@ -403,6 +414,7 @@ def compute(
     df = as_pandas(intervals, table="intervals", columns=keep)
     _check_options(by, freq, list(df.columns), "intervals")
     problems: list[RowProblem] = validate_intervals(df)
+    problems.extend(_duplicates(df, spec, by))
     problems.extend(
         _short_abandons_problems(df.columns, service_level_definition, abandon_definition)
     )
@@ -445,7 +457,7 @@ def compute_agents(
     keep = [*spec.column_names, *by] if not isinstance(by, str) else None
     df = as_pandas(agents, table="agents", columns=keep)
     _check_options(by, freq, list(df.columns), "agents")
-    raise_if_problems(validate_agents(df), table="agents")
+    raise_if_problems([*validate_agents(df), *_duplicates(df, spec, by)], table="agents")
     sum_columns = _sum_columns(spec, set(df.columns))
     sums, _ = _rollup(df, sum_columns=sum_columns, by=by, freq=freq, with_threshold=False)
     return _agent_result(sums, sum_columns=sum_columns, by=by, freq=freq, input_rows=len(df))
