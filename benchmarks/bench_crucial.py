@@ -216,6 +216,11 @@ def worker(mode: str, n_intervals: int, n_facts: int) -> None:
     _peak_rss_reset()
     before = _rss()
 
+    if mode == "failing":
+        # issue 14 #15: one row in five breaks answered + abandoned <= offered.
+        iv = tables["intervals"]
+        hit = np.random.default_rng(2).choice(len(iv), size=len(iv) // 5, replace=False)
+        iv.loc[hit, "abandoned"] = iv.loc[hit, "offered"] - iv.loc[hit, "answered"] + 1
     t0 = time.perf_counter()
     if mode == "baseline":
         failures = baseline(tables)
@@ -273,6 +278,15 @@ def main() -> None:
         f"{base['extra_peak_bytes'] / base['input_bytes']:.2f}x the input"
     )
     print("  goal: ratio <= 2x and extra peak memory <= 3x the input (pandas, categorical ids)")
+    # issue 14 #15: the cost of failures, same run.
+    n_failing = n_intervals // 2
+    clean = run("clean", n_failing, n_facts // 10)
+    failing = run("failing", n_failing, n_facts // 10)
+    print(
+        f"CRUCIAL check, {n_failing:,} interval rows: clean {clean['seconds']:.2f} s; with "
+        f"{n_failing // 5:,} failing rows {failing['seconds']:.2f} s ({int(failing['failures']):,} "
+        f"failures); ratio {failing['seconds'] / clean['seconds']:.2f}x (goal <= 3x)"
+    )
 
 
 if __name__ == "__main__":

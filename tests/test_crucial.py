@@ -4,6 +4,8 @@ the row, pandas and polars agree, and the report does not depend on row order.""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -938,3 +940,132 @@ def test_a_required_table_given_as_none_is_an_input_error(absent: str) -> None:
     tables[absent] = None  # type: ignore[assignment]
     with pytest.raises(InputDataError, match=f"{absent} is required"):
         check(tables["facts"], registry=tables["registry"], as_of=EXAMPLE_AS_OF)
+
+
+BIG_COUNTS = st.one_of(st.integers(0, 60), st.integers(2**50, 2**63 - 1))
+
+
+@settings(max_examples=15)
+@given(
+    tables=valid_tables(),
+    cells=st.lists(st.tuples(BIG_COUNTS, BIG_COUNTS, BIG_COUNTS), min_size=1, max_size=6),
+)
+def test_row_rules_compare_integers_exactly_and_big_values_are_findings(
+    tables: Tables, cells: list[tuple[int, int, int]]
+) -> None:
+    iv = tables.intervals.copy()
+    for c in ("offered", "answered", "abandoned"):
+        iv[c] = iv[c].astype("int64")
+    rows = list(range(len(cells)))
+    for row, (offered, answered, abandoned) in zip(rows, cells, strict=True):
+        iv.loc[row, ["offered", "answered", "abandoned"]] = [offered, answered, abandoned]
+    report = replace(tables, intervals=iv).run()
+    broken = {
+        _interval_key(iv, r)
+        for r, (o, a, b) in zip(rows, cells, strict=True)
+        if a + b > o  # Python integers: exact
+    }
+    within = report.failures[report.failures["check"] == "answered_abandoned_within_offered"]
+    assert set(within["row_key"]) >= broken
+    assert not (set(within["row_key"]) & {_interval_key(iv, r) for r in rows} - broken)
+    huge = {(_interval_key(iv, r), c) for r, cell in zip(rows, cells, strict=True)
+            for c, v in zip(("offered", "answered", "abandoned"), cell, strict=True)
+            if v > 2**53}  # fmt: skip
+    ranged = report.failures[report.failures["check"] == "column_in_exact_range"]
+    assert set(zip(ranged["row_key"], ranged["column"], strict=True)) == huge
+    if huge:
+        assert report.principles["reportable"].status == "fail"
+    polars_report = check(
+        _to_polars(tables.facts),
+        registry=_to_polars(tables.registry),
+        intervals=_to_polars(iv),
+        analysis_log=_to_polars(tables.analysis_log),
+        as_of=AS_OF,
+    )
+    assert polars_report.to_dict() == report.to_dict()
+
+
+def test_the_121_rows_of_issue_14_fail_the_offered_rule() -> None:
+    ex = load_example("clean")
+    iv = ex.intervals.copy()
+    iv.loc[:120, ["offered", "answered", "abandoned"]] = [2**62, 2**62, 1]
+    report = check(ex.facts, registry=ex.registry, intervals=iv, as_of=EXAMPLE_AS_OF)
+    rule = report.principles["logical"].checks
+    (within,) = [c for c in rule if c.check == "answered_abandoned_within_offered"]
+    assert within.n_failures == 121
+
+
+# ------------------------------------------------- issue 14 #15: failures at scale, max_failures
+
+
+def _many_failures(tables: Tables, seed: int) -> Tables:
+    rng = np.random.default_rng(seed)
+    iv = tables.intervals.copy()
+    hit = rng.choice(len(iv), size=int(rng.integers(1, 12)), replace=False)
+    iv.loc[hit, "abandoned"] = iv.loc[hit, "offered"] - iv.loc[hit, "answered"] + 1
+    f = tables.facts.copy()
+    f.loc[rng.choice(len(f), size=3, replace=False), "source"] = None
+    return replace(tables, intervals=iv, facts=f)
+
+
+@settings(max_examples=10)
+@given(tables=valid_tables(), seed=st.integers(0, 2**16), cap=st.integers(0, 6))
+def test_max_failures_keeps_the_first_failures_of_each_check_and_exact_counts(
+    tables: Tables, seed: int, cap: int
+) -> None:
+    dirty = _many_failures(tables, seed)
+    full = dirty.run()
+    capped = dirty.run(max_failures=cap)
+    expected = full.failures[full.failures.groupby("check").cumcount() < cap]
+    pd.testing.assert_frame_equal(capped.failures, expected.reset_index(drop=True))
+    assert capped.principles == full.principles  # counts and statuses stay exact
+    assert capped.to_dict() == full.to_dict(max_failures=cap)
+    assert json.loads(full.to_json(max_failures=cap)) == capped.to_dict()
+    per_check = capped.failures.groupby("check").size()
+    assert (per_check <= cap).all()
+    markdown, page = capped.to_markdown(max_failures=10**6), capped.to_html(max_failures=10**6)
+    for message in set(full.failures["message"]) - set(capped.failures["message"]):
+        assert message not in markdown
+        assert html.escape(message) not in page
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "3", True])
+def test_max_failures_must_be_a_whole_number_or_none(bad: object) -> None:
+    ex = load_example("clean")
+    with pytest.raises(InputDataError, match="max_failures"):
+        check(ex.facts, registry=ex.registry, as_of=EXAMPLE_AS_OF, max_failures=bad)  # type: ignore[arg-type]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-(2**63), 2**64 - 1),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.booleans(),
+            st.none(),
+            st.text(max_size=5),
+        ),
+        max_size=20,
+    ),
+    st.sampled_from(["object", "float64", "int64", "category", "datetime"]),
+)
+def test_formatting_a_column_at_once_equals_formatting_each_cell(
+    cells: list[object], kind: str
+) -> None:
+    from ccmm._cells import fmt
+    from ccmm.crucial._check import fmt_many
+
+    series: pd.Series
+    if kind == "float64":
+        series = pd.Series([c for c in cells if isinstance(c, float)], dtype="float64")
+    elif kind == "int64":
+        series = pd.Series([c for c in cells if type(c) is int and -(2**63) <= c < 2**63],
+                           dtype="int64")  # fmt: skip
+    elif kind == "category":
+        series = pd.Series([c for c in cells if isinstance(c, str) or c is None], dtype="category")
+    elif kind == "datetime":
+        base = pd.Timestamp("2024-03-31", tz="Europe/Berlin")
+        series = pd.Series([base + pd.Timedelta(minutes=30 * (hash(str(c)) % 100)) for c in cells])
+    else:
+        series = pd.Series(cells, dtype=object)
+    assert list(fmt_many(series)) == [fmt(v) for v in series.astype(object)]

@@ -157,7 +157,20 @@ def _hour_long(iv: pd.DataFrame, i: int) -> pd.DataFrame:
     return iv
 
 
+def _huge_counts(iv: pd.DataFrame, i: int) -> pd.DataFrame:
+    # issue 14: in float64, 2**62 + 1 == 2**62, so this row passed the offered rule
+    iv.loc[i, ["offered", "answered", "abandoned"]] = [2**62, 2**62, 1]
+    return iv
+
+
+def _huge_seconds(iv: pd.DataFrame, i: int) -> pd.DataFrame:
+    iv.loc[i, "talk_seconds"] = 2.0**60
+    return iv
+
+
 INTERVAL_DEFECTS = {
+    "answered_abandoned_within_offered (2**62)": _huge_counts,
+    "column_in_exact_range (talk_seconds)": _huge_seconds,
     "column_minimum": _negative_offered,
     "column_finite": _infinite_wait,
     "column_not_null": _missing_talk,

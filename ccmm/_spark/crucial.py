@@ -17,11 +17,13 @@ from typing import Any
 import pandas as pd
 
 from ccmm._errors import InputDataError
+from ccmm._exact import EXACT_TEXT, MAX_EXACT
 from ccmm._spark import is_spark_frame
 from ccmm._spark._frames import (
     from_cells,
     functions,
     is_floating,
+    is_integral,
     is_numeric,
     kind_ok,
     selectable,
@@ -33,6 +35,7 @@ from ccmm._spark._frames import (
 from ccmm._tables import TableSpec, load_table_spec, missing_columns
 from ccmm.crucial import _check as engine
 from ccmm.crucial._rules import (
+    EXACT_FLOAT_LIMIT,
     AtMost,
     Predicate,
     ReferencedWhenFlagged,
@@ -41,7 +44,7 @@ from ccmm.crucial._rules import (
     row_rules,
 )
 from ccmm.crucial.report import CrucialReport
-from ccmm.crucial.schemas import EXPECTED_KIND
+from ccmm.crucial.schemas import EXPECTED_KIND, is_count_or_duration
 
 #: Failure cases kept per check and column; ``n_failures`` counts them all.
 FAILURE_SAMPLE = 1000
@@ -76,7 +79,19 @@ def _failing(frame: Any, predicate: Predicate) -> Any:
         left = _sum(frame, predicate.left)
         right = _number(frame, predicate.right)
         cond = F.coalesce(left > right, F.lit(False))
-        return cond & ~F.isnan(left) & ~F.isnan(right)
+        cond = cond & ~F.isnan(left) & ~F.isnan(right)
+        names = [*predicate.left, *([predicate.right] if isinstance(predicate.right, str) else [])]
+        if not all(is_integral(type_name(frame, c)) for c in names):
+            return cond
+        # Integers beyond float64's exact sums are summed as decimals (exact), as pandas does.
+        limit = F.lit(EXACT_FLOAT_LIMIT)
+        big = F.lit(False)
+        for c in names:
+            big = big | F.coalesce(F.abs(frame[c]) >= limit, F.lit(False))
+        exact_left = _sum(frame, predicate.left, "decimal(38,0)")
+        exact_right = _number(frame, predicate.right, "decimal(38,0)")
+        exact = F.coalesce(exact_left > exact_right, F.lit(False))
+        return F.when(big, exact).otherwise(cond)
     if isinstance(predicate, TextPresent):
         return _text_missing(frame, predicate.column)
     assert isinstance(predicate, ReferencedWhenFlagged)
@@ -86,17 +101,17 @@ def _failing(frame: Any, predicate: Predicate) -> Any:
     return F.coalesce(frame[flag], F.lit(False)) & _text_missing(frame, predicate.reference)
 
 
-def _number(frame: Any, column: str | float) -> Any:
+def _number(frame: Any, column: str | float, as_type: str = "double") -> Any:
     F = functions()
     if isinstance(column, str):
-        return frame[column].cast("double")
-    return F.lit(float(column))
+        return frame[column].cast(as_type)
+    return F.lit(float(column)).cast(as_type)
 
 
-def _sum(frame: Any, columns: tuple[str, ...]) -> Any:
-    total = _number(frame, columns[0])
+def _sum(frame: Any, columns: tuple[str, ...], as_type: str = "double") -> Any:
+    total = _number(frame, columns[0], as_type)
     for name in columns[1:]:
-        total = total + _number(frame, name)
+        total = total + _number(frame, name, as_type)
     return total
 
 
@@ -106,9 +121,17 @@ def _rule_finding(frame: Any, rule: RowRule) -> _Finding:
     value: Any = frame[rule.column]
     expected: Any = F.lit("")
     if isinstance(predicate, AtMost):
+        names = [*predicate.left, *([predicate.right] if isinstance(predicate.right, str) else [])]
+        # Integers are shown exactly (as decimals), as the pandas engine shows them.
+        as_type = (
+            "decimal(38,0)" if all(is_integral(type_name(frame, c)) for c in names) else "double"
+        )
         if isinstance(predicate.right, str) or len(predicate.left) > 1:
-            value = _sum(frame, predicate.left)
-        expected = _number(frame, predicate.right)
+            value = _sum(frame, predicate.left, as_type)
+        if isinstance(predicate.right, str):
+            expected = _number(frame, predicate.right, as_type)
+        else:
+            expected = _number(frame, predicate.right)
     return _Finding(rule.check, rule.column, _failing(frame, predicate), value, expected, "")
 
 
@@ -151,6 +174,13 @@ def _column_findings(frame: Any, spec: TableSpec, out: engine._Collector) -> lis
             below = F.coalesce(col < F.lit(column.minimum), F.lit(False))
             findings.append(
                 _Finding("column_minimum", name, below, col, F.lit(""), engine.fmt(column.minimum))
+            )
+        if is_count_or_duration(column):
+            huge = F.coalesce(col > F.lit(MAX_EXACT), F.lit(False))
+            if floating:
+                huge = huge & ~F.isnan(col) & ~col.isin(float("inf"), float("-inf"))
+            findings.append(
+                _Finding("column_in_exact_range", name, huge, col, F.lit(""), EXACT_TEXT)
             )
         if column.maximum is not None:
             above = F.coalesce(col > F.lit(column.maximum), F.lit(False))
@@ -212,6 +242,7 @@ def _table_checks(frame: Any, spec: TableSpec, out: engine._Collector) -> int:
         ("column_minimum", any(c.minimum is not None for c in spec.columns)),
         ("column_maximum", any(c.maximum is not None for c in spec.columns)),
         ("column_allowed", any(c.allowed is not None for c in spec.columns)),
+        ("column_in_exact_range", any(is_count_or_duration(c) for c in spec.columns)),
     ):
         if has:
             out.run(check, n_rows)
@@ -321,9 +352,11 @@ def check(
     analysis_log: object | None,
     as_of: dt.date | str,
     tolerance: float,
+    max_failures: int | None = None,
 ) -> CrucialReport:
     """[`ccmm.crucial.check`][] when any table is a Spark DataFrame."""
     day = engine._check_date(as_of, tolerance)
+    cap = engine.check_max_failures(max_failures)
     given = {
         "facts": facts,
         "registry": registry,
@@ -374,7 +407,7 @@ def check(
     engine._registry_checks(reg, out, day)
     gaps = engine._fact_checks(tables["facts"], reg, tables.get("analysis_log"), out, tolerance)
     adjusted = engine._adjusted_rows(tables["facts"])
-    return engine._assemble(out, day, float(tolerance), adjusted, gaps)
+    return engine._assemble(out, day, float(tolerance), adjusted, gaps, cap)
 
 
 __all__ = ["FAILURE_SAMPLE", "check"]

@@ -16,6 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ccmm._exact import EXACT_TEXT as _EXACT_TEXT
+from ccmm._exact import MAX_EXACT
 from ccmm._spark._frames import (
     from_cells,
     functions,
@@ -30,9 +32,7 @@ from ccmm._spark._frames import (
 from ccmm._tables import TableSpec, load_table_spec
 from ccmm.kpi._frames import Freq
 from ccmm.kpi._validate import (
-    _EXACT_TEXT,
     _SHOWN_ROWS,
-    MAX_EXACT,
     ProblemCheck,
     RowProblem,
     _row_checks,

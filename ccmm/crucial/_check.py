@@ -21,6 +21,7 @@ import pandas as pd
 
 from ccmm._cells import MISSING, as_date, fmt
 from ccmm._errors import InputDataError
+from ccmm._exact import EXACT_TEXT
 from ccmm._pandera import pa_errors
 from ccmm._spark import is_spark_frame
 from ccmm._tables import TableSpec, load_table_spec, missing_columns
@@ -41,12 +42,14 @@ from ccmm.crucial.report import (
     CrucialReport,
     PrincipleResult,
     Status,
+    first_per_check,
 )
 from ccmm.crucial.schemas import (
     EXPECTED_KIND,
     _pandas_columns_schema,
     _polars_columns_schema,
     _polars_kind_ok,
+    is_count_or_duration,
 )
 
 #: Units whose values are shares, with the closed range they must lie in.
@@ -231,16 +234,38 @@ def _labels(s: pd.Series) -> pd.Series:
     return pd.Series(labels, index=s.index)
 
 
+def fmt_many(values: pd.Series | np.ndarray) -> np.ndarray:
+    """:func:`fmt` of every cell, formatting each distinct value once (an object array).
+
+    A million failing rows usually hold a few thousand distinct values, so the failure table
+    is built from array lookups rather than one Python call per row.
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if series.dtype == object:
+        # Python objects hash 1, 1.0 and True alike but print differently: one by one.
+        return np.array([fmt(v) for v in series.to_numpy()], dtype=object)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, uniques = series.cat.codes.to_numpy(), list(series.cat.categories)
+    else:
+        codes, found = pd.factorize(series, use_na_sentinel=True)
+        uniques = list(found)
+    texts = np.array([*(fmt(u) for u in uniques), MISSING], dtype=object)
+    return np.asarray(texts[codes])  # code -1 (missing) reads the last slot
+
+
 def _row_keys(table: _Table, positions: np.ndarray) -> list[str]:
     """``col=value, …`` over the table's key columns, for the rows at ``positions``."""
     if len(positions) == 0:
         return []
     parts = [
-        [f"{col}={fmt(v)}" for v in table.frame[col].iloc[positions].to_numpy(dtype=object)]
+        f"{col}=" + fmt_many(table.frame[col].iloc[positions].reset_index(drop=True))
         for col in table.spec.key
         if col in table.frame.columns
     ]
-    return [", ".join(p) for p in zip(*parts, strict=True)]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + ", " + part
+    return list(joined)
 
 
 def _fill(check: str, **fields: object) -> str:
@@ -260,6 +285,8 @@ def _schema_run(spec: TableSpec, n: int, out: _Collector) -> None:
         out.run("column_maximum", n)
     if any(c.allowed is not None for c in spec.columns):
         out.run("column_allowed", n)
+    if any(is_count_or_duration(c) for c in spec.columns):
+        out.run("column_in_exact_range", n)
 
 
 def _schema_cases(spec: TableSpec, original: Any, frame: pd.DataFrame) -> pd.DataFrame | None:
@@ -316,7 +343,14 @@ def _schema_failures(table: _Table, out: _Collector) -> None:
 def _report_schema_cases(table: _Table, n: int, cases: pd.DataFrame, out: _Collector) -> None:
     """Report pandera's failure ``cases``; their index points at rows of ``table.frame``."""
     spec = table.spec
-    known = {"column_type", "column_finite", "column_minimum", "column_maximum", "column_allowed"}
+    known = {
+        "column_type",
+        "column_finite",
+        "column_minimum",
+        "column_maximum",
+        "column_allowed",
+        "column_in_exact_range",
+    }
     groups: dict[tuple[str, str], list[tuple[int | None, object]]] = defaultdict(list)
     for check_name, column, index, failure_case in zip(
         cases["check"], cases["column"], cases["index"], cases["failure_case"], strict=True
@@ -340,6 +374,7 @@ def _report_schema_cases(table: _Table, n: int, cases: pd.DataFrame, out: _Colle
                 "column_minimum": fmt(col_spec.minimum),
                 "column_maximum": fmt(col_spec.maximum),
                 "column_allowed": ", ".join(col_spec.allowed or ()),
+                "column_in_exact_range": EXACT_TEXT,
             }.get(check, "")
         positions = np.array(sorted({p for p, _ in cases_of if p is not None}), dtype=np.int64)
         if len(positions):
@@ -381,19 +416,18 @@ def _report_row_rule(rule: RowRule, table: _Table, positions: np.ndarray, out: _
     if len(positions) == 0:
         return
     sub = table.frame.iloc[positions]
-    values = [fmt(v) for v in rule.value(sub)]
-    expected = [fmt(v) for v in rule.expected(sub)]
-    out.add(
-        rule.check,
-        table.name,
-        _row_keys(table, positions),
-        rule.column,
-        values,
-        [
-            _fill(rule.check, column=rule.column, value=v, expected=e)
-            for v, e in zip(values, expected, strict=True)
-        ],
-    )
+    values = fmt_many(rule.value(sub))
+    expected = fmt_many(rule.expected(sub))
+    filled: dict[tuple[str, str], str] = {}
+    messages = []
+    for pair in zip(values, expected, strict=True):
+        text = filled.get(pair)
+        if text is None:
+            text = filled[pair] = _fill(rule.check, column=rule.column, value=pair[0],
+                                        expected=pair[1])  # fmt: skip
+        messages.append(text)
+    out.add(rule.check, table.name, _row_keys(table, positions), rule.column, list(values),
+            messages)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- cross-table rules
@@ -1006,6 +1040,7 @@ def check(
     analysis_log: object | None = None,
     as_of: dt.date | str,
     tolerance: float = 0.005,
+    max_failures: int | None = None,
 ) -> CrucialReport:
     """Check the CRUCIAL principles (clause 3.2) on a KPI fact table and its companions.
 
@@ -1019,6 +1054,11 @@ def check(
     ``docs/spark.md``): the interval table is then checked in Spark and the report's
     ``failures`` holds at most 1,000 examples per check and column, while every ``n_failures``
     stays exact; the fact table, registry and analysis log are brought to the driver.
+
+    ``max_failures`` (keyword-only; None keeps every failure) caps the rows of ``failures`` per
+    check, the first in the report's order; every ``n_failures`` stays exact, and every output
+    format (:meth:`~CrucialReport.to_dict`, ``to_json``, ``to_markdown``, ``to_html``) shows
+    the capped table.
 
     Data problems are reported in the result, never raised. Raises
     [`InputDataError`][ccmm.InputDataError] only for input that cannot be checked at all: not a
@@ -1043,8 +1083,10 @@ def check(
             analysis_log=analysis_log,
             as_of=as_of,
             tolerance=tolerance,
+            max_failures=max_failures,
         )
     day = _check_date(as_of, tolerance)
+    cap = check_max_failures(max_failures)
     given = {
         "facts": facts,
         "registry": registry,
@@ -1088,11 +1130,31 @@ def check(
     reg = _registry(tables["registry"])
     _registry_checks(reg, out, day)
     gaps = _fact_checks(tables["facts"], reg, tables.get("analysis_log"), out, float(tolerance))
-    return _assemble(out, day, float(tolerance), _adjusted_rows(tables["facts"]), gaps)
+    return _assemble(out, day, float(tolerance), _adjusted_rows(tables["facts"]), gaps, cap)
+
+
+def check_max_failures(max_failures: object) -> int | None:
+    """``max_failures`` if it is None or a whole number >= 0; InputDataError otherwise."""
+    if max_failures is None:
+        return None
+    if isinstance(max_failures, bool) or not isinstance(max_failures, int | np.integer):
+        raise InputDataError(
+            f"max_failures must be None or a whole number >= 0, got {_quoted(repr(max_failures))}"
+        )
+    if max_failures < 0:
+        raise InputDataError(
+            f"max_failures must be None or a whole number >= 0, got {max_failures}"
+        )
+    return int(max_failures)
 
 
 def _assemble(
-    out: _Collector, as_of: dt.date, tolerance: float, adjusted: pd.DataFrame, gaps: pd.DataFrame
+    out: _Collector,
+    as_of: dt.date,
+    tolerance: float,
+    adjusted: pd.DataFrame,
+    gaps: pd.DataFrame,
+    max_failures: int | None = None,
 ) -> CrucialReport:
     if out.frames:
         failures = pd.concat(out.frames, ignore_index=True)
@@ -1108,6 +1170,7 @@ def _assemble(
         .drop(columns=["_p", "_c"])
         .reset_index(drop=True)
     )
+    failures = first_per_check(failures, max_failures)
     principles: dict[Principle, PrincipleResult] = {}
     for principle in PRINCIPLES:
         results = []

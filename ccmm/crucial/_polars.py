@@ -25,6 +25,7 @@ import polars as pl
 from ccmm._tables import load_table_spec
 from ccmm.crucial import _check as engine
 from ccmm.crucial._rules import (
+    EXACT_FLOAT_LIMIT,
     AtMost,
     Predicate,
     ReferencedWhenFlagged,
@@ -82,6 +83,11 @@ def failing(frame: pl.DataFrame, predicate: Predicate) -> pl.Expr | None:
         names = [*predicate.left, *([right] if isinstance(right, str) else [])]
         if not all(_is_number(schema[c]) for c in names):
             return None
+        if all(schema[c].is_integer() for c in names):
+            limit = EXACT_FLOAT_LIMIT
+            big = pl.any_horizontal((pl.col(c) >= limit) | (pl.col(c) <= -limit) for c in names)
+            if frame.select(big.any()).item():
+                return None  # integers beyond float64's exact sums: the pandas engine's exact path
         # Summed in float64, left to right, as the pandas engine does.
         left = _number(predicate.left[0])
         for name in predicate.left[1:]:

@@ -118,6 +118,14 @@ CHECKS: tuple[CheckDef, ...] = (
         "column {column!r} must be one of {expected}, got {value!r}",
     ),
     CheckDef(
+        "column_in_exact_range",
+        "reportable",
+        "110.1",
+        "*",
+        "counts and durations are at most 2**53, the range in which sums are exact",
+        "column {column!r} must be at most {expected}, got {value}",
+    ),
+    CheckDef(
         "column_schema",
         "reportable",
         "110.1",
@@ -412,17 +420,19 @@ def _rule(check: str, table: str, predicate: Predicate) -> RowRule:
         right = predicate.right
         total = _sum_of(left) if len(left) > 1 else _column_values(left[0])
         if isinstance(right, str):
-            bound: Callable[[pd.DataFrame], np.ndarray] = _sum_of((right,))
+            bound: Callable[[pd.DataFrame], np.ndarray] = exact_sum((right,))
         else:
             bound = _constant(right)
 
         def ok(df: pd.DataFrame) -> np.ndarray:
             a = _sum_of(left)(df)
             b = _num(df[right]) if isinstance(right, str) else right
-            return np.asarray(~(a > b))  # NaN compares False, so a missing value passes
+            passes = np.asarray(~(a > b))  # NaN compares False, so a missing value passes
+            _exact_recheck(df, columns, right, passes)
+            return passes
 
         columns = (*left, right) if isinstance(right, str) else left
-        value = _sum_of(left) if isinstance(right, str) else total
+        value = exact_sum(left) if isinstance(right, str) else total
         return RowRule(check, table, predicate, columns, left[0], ok, value, bound)
     if isinstance(predicate, TextPresent):
         name = predicate.column
@@ -441,6 +451,61 @@ def _rule(check: str, table: str, predicate: Predicate) -> RowRule:
     return RowRule(
         check, table, predicate, (flag, ref), ref, referenced, _column_values(ref), _nothing
     )
+
+
+#: Below this magnitude a float64 sum of a few integers is exact; at or above it integer
+#: columns are summed and compared as Python integers (issue 14: 2**62 + 2**62 > 2**62 + 1).
+EXACT_FLOAT_LIMIT = 2**50
+
+
+def _is_integer_column(s: pd.Series) -> bool:
+    return bool(pd.api.types.is_integer_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype))
+
+
+def _exact_recheck(
+    df: pd.DataFrame, columns: tuple[str, ...], right: str | float, passes: np.ndarray
+) -> None:
+    """Re-decide, with exact integer arithmetic, the rows of an all-integer AtMost rule where a
+    value is too large for float64 sums to be exact; updates ``passes`` in place."""
+    cols = [df[c] for c in columns]
+    if not all(_is_integer_column(s) for s in cols):
+        return
+    big = np.zeros(len(df), dtype=bool)
+    for s in cols:
+        values = s.to_numpy()
+        big |= (values >= EXACT_FLOAT_LIMIT) | (values <= -EXACT_FLOAT_LIMIT)
+    rows = np.flatnonzero(big)
+    if not len(rows):
+        return
+    exact = [s.to_numpy(dtype=object)[rows] for s in cols]  # Python ints: no rounding
+    left = exact[:-1] if isinstance(right, str) else exact
+    bound = exact[-1] if isinstance(right, str) else [right] * len(rows)
+    for k, row in enumerate(rows):
+        passes[row] = not (sum(int(v[k]) for v in left) > bound[k])
+
+
+def exact_sum(names: tuple[str, ...]) -> Callable[[pd.DataFrame], np.ndarray]:
+    """The sum of integer columns exactly (Python integers) where a value is beyond
+    :data:`EXACT_FLOAT_LIMIT`, else as floats; for the values shown in failures."""
+
+    def get(df: pd.DataFrame) -> np.ndarray:
+        total = _sum_of(names)(df)
+        cols = [df[c] for c in names]
+        if not all(_is_integer_column(s) for s in cols):
+            return total
+        big = np.zeros(len(df), dtype=bool)
+        for s in cols:
+            values = s.to_numpy()
+            big |= (values >= EXACT_FLOAT_LIMIT) | (values <= -EXACT_FLOAT_LIMIT)
+        if not big.any():
+            return total
+        out = total.astype(object)
+        exact = [s.to_numpy(dtype=object) for s in cols]
+        for row in np.flatnonzero(big):
+            out[row] = sum(int(v[row]) for v in exact)
+        return out
+
+    return get
 
 
 def _nothing(df: pd.DataFrame) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -59,6 +60,14 @@ class PrincipleResult(FrozenModel):
     n_failures: int
 
 
+def first_per_check(failures: pd.DataFrame, max_failures: int | None) -> pd.DataFrame:
+    """The first ``max_failures`` rows of each check of a failure table (all when None)."""
+    if max_failures is None or len(failures) == 0:
+        return failures
+    keep = failures.groupby("check", sort=False).cumcount().to_numpy() < max_failures
+    return failures[keep].reset_index(drop=True)
+
+
 def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for rec in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
@@ -97,17 +106,25 @@ class CrucialReport:
         """True when no principle failed (principles not checked do not count as failures)."""
         return all(p.status != "fail" for p in self.principles.values())
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: principles with their checks, failures, adjusted rows and gaps."""
+    def to_dict(self, *, max_failures: int | None = None) -> dict[str, Any]:
+        """A JSON-ready dict: principles with their checks, failures, adjusted rows and gaps.
+
+        ``max_failures`` keeps at most that many failures per check (counts stay exact)."""
         return {
             "as_of": self.as_of.isoformat(),
             "tolerance": self.tolerance,
             "passed": self.passed,
             "principles": {k: v.model_dump(mode="json") for k, v in self.principles.items()},
-            "failures": _frame_records(self.failures),
+            "failures": _frame_records(first_per_check(self.failures, max_failures)),
             "adjusted_rows": _frame_records(self.adjusted_rows),
             "gaps": _frame_records(self.gaps),
         }
+
+    def to_json(self, *, max_failures: int | None = None, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text, with at most ``max_failures`` failures per check."""
+        return json.dumps(
+            self.to_dict(max_failures=max_failures), indent=indent, ensure_ascii=False
+        )
 
     def _summary_rows(self) -> list[tuple[str, str, str, str, str]]:
         rows: list[tuple[str, str, str, str, str]] = []

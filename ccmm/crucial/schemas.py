@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ccmm._exact import MAX_EXACT
 from ccmm._pandera import pa
 from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
 from ccmm.crucial._rules import RowRule, row_rules
@@ -74,6 +75,12 @@ def _pandas_kind_ok(kind: str, s: pd.Series) -> bool:
     return False  # pragma: no cover - ColumnKind is closed
 
 
+def is_count_or_duration(col: ColumnSpec) -> bool:
+    """Columns whose values are summed (counts, seconds): numbers with a minimum of 0 or more.
+    They must lie within :data:`ccmm._exact.MAX_EXACT` (check ``column_in_exact_range``)."""
+    return col.kind in ("int", "float") and col.minimum is not None and col.minimum >= 0
+
+
 def _is_number_column(s: pd.Series) -> bool:
     return bool(pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype))
 
@@ -111,6 +118,14 @@ def _pandas_column(col: ColumnSpec) -> pa.Column:
                 lambda s, high=high: (s <= high) if _is_number_column(s) else True,
                 name="column_maximum",
                 error="column_maximum",
+            )
+        )
+    if is_count_or_duration(col):
+        checks.append(
+            pa.Check(
+                lambda s: (s <= MAX_EXACT) | ~np.isfinite(s) if _is_number_column(s) else True,
+                name="column_in_exact_range",
+                error="column_in_exact_range",
             )
         )
     if col.allowed is not None:
@@ -224,6 +239,13 @@ def _polars_column(col: ColumnSpec) -> Any:
     if col.maximum is not None:
         high = col.maximum
         checks.append(expr_check(lambda e, high=high: e <= high, "column_maximum"))
+    if is_count_or_duration(col):
+        checks.append(
+            expr_check(
+                lambda e: (e <= MAX_EXACT) | ~e.cast(pl.Float64).is_finite(),
+                "column_in_exact_range",
+            )
+        )
     if col.allowed is not None:
         allowed = list(col.allowed)
         checks.append(
@@ -287,6 +309,7 @@ __all__ = [
     "analysis_log",  # noqa: F822 - provided by __getattr__
     "facts",  # noqa: F822
     "intervals",  # noqa: F822
+    "is_count_or_duration",
     "pandas_schema",
     "polars_schema",
     "registry",  # noqa: F822

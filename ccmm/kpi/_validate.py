@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ccmm._cells import fmt
 from ccmm._errors import InputDataError
+from ccmm._exact import EXACT_TEXT, MAX_EXACT
 from ccmm._model import FrozenModel
 from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
 from ccmm.kpi._frames import as_pandas
@@ -36,11 +37,9 @@ ProblemCheck = Literal[
     "duplicate_key",
 ]
 _SHOWN_ROWS = 20
-#: Counts and durations must stay at or below 2**53 (9,007,199,254,740,992), one by one and
-#: summed over a whole column: every integer up to it is exact in float64 and in int64, so no
-#: sum is rounded and none wraps around, whatever the input dtype and the grouping.
-MAX_EXACT = 2**53
-_EXACT_TEXT = f"{MAX_EXACT:,} (2**53), beyond which sums are not exact"
+# Counts and durations must stay at or below MAX_EXACT one by one and summed over a whole
+# column, so no sum is rounded and none wraps around, whatever the input dtype and grouping.
+_EXACT_TEXT = EXACT_TEXT
 
 
 class RowProblem(FrozenModel):
