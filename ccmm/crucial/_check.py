@@ -717,13 +717,15 @@ def _fact_checks(
                 strict=True,
             )
         )
-        # A fact without a period start cannot be matched to the log; the schema already names
-        # it (column_not_null), so it is not reported a second time here.
-        positions = np.flatnonzero(below & month.notna().to_numpy())
+        # A fact without a period start cannot be matched to any log entry: it stays
+        # unexplained, in "an undated month" (the schema names the blank cell as well).
+        positions = np.flatnonzero(below)
+        undated = month.isna().to_numpy()
         unexplained = [
             p
             for p in positions
-            if (month.iloc[p], fmt(metric.iloc[p])) not in any_entity
+            if undated[p]
+            or (month.iloc[p], fmt(metric.iloc[p])) not in any_entity
             and (month.iloc[p], fmt(metric.iloc[p]), fmt(frame["entity_id"].iloc[p]))
             not in per_entity
         ]
