@@ -725,9 +725,11 @@ def _fact_checks(
             p
             for p in positions
             if undated[p]
-            or (month.iloc[p], fmt(metric.iloc[p])) not in any_entity
-            and (month.iloc[p], fmt(metric.iloc[p]), fmt(frame["entity_id"].iloc[p]))
-            not in per_entity
+            or (
+                (month.iloc[p], fmt(metric.iloc[p])) not in any_entity
+                and (month.iloc[p], fmt(metric.iloc[p]), fmt(frame["entity_id"].iloc[p]))
+                not in per_entity
+            )
         ]
         pos = np.array(unexplained, dtype=np.int64)
         out.add(
