@@ -142,6 +142,8 @@ def _interval_key(d: Dataset, p: int) -> str:
 
 
 def _drop_interval(d: Dataset, k: int) -> tuple[Dataset, str]:
+    # A gap needs an interior interval; a second drop from three intervals has none left.
+    assume(len(d.intervals) >= 3)
     p = 1 + k % (len(d.intervals) - 2)  # never the first or last: that is a shorter run, no gap
     key = _interval_key(d, p + 1)  # the grid check names the interval after the gap
     return d.with_(intervals=d.intervals.drop(index=p).reset_index(drop=True)), key
