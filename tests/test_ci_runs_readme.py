@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import settings
@@ -48,3 +51,23 @@ def test_every_relative_link_of_the_readme_points_to_a_file() -> None:
     assert targets  # the README links the docs pages
     missing = [t for t in targets if not (ROOT / t).exists()]
     assert missing == []
+
+
+def test_ci_gets_the_same_profile_as_a_newcomer() -> None:
+    # With CI=true hypothesis would load its own derandomized "ci" profile; ours must win.
+    code = (
+        "import runpy; runpy.run_path('tests/conftest.py'); from hypothesis import settings;"
+        " s = settings(); print(s.derandomize, s.max_examples, s.database)"
+    )
+    outputs = {
+        ci: subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**os.environ, "CI": ci},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for ci in ("true", "")
+    }
+    assert outputs["true"] == outputs[""] == "False 40 None"
