@@ -37,6 +37,7 @@ from ccmm._errors import (
     StandardMismatchError,
 )
 from ccmm._io import read_assessment, write_assessment, write_assessment_template
+from ccmm._limits import Limits
 from ccmm._loader import StandardRef, list_standards, load_standard
 from ccmm._text import Text
 from ccmm.assessment import Assessment, ItemScore, assessment_json_schema
@@ -100,6 +101,7 @@ __all__ = [
     "ItemScore",
     "LevelResult",
     "LevelRule",
+    "Limits",
     "Margin",
     "MethodExecution",
     "MissingExtraError",

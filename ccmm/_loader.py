@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ccmm._errors import StandardError
+from ccmm._json import read_json
+from ccmm._limits import DEFAULT_LIMITS, Limits, decode_text, read_limited
 from ccmm._yaml import safe_load
 
 if TYPE_CHECKING:
@@ -53,23 +55,28 @@ def list_standards() -> tuple[StandardRef, ...]:
     return tuple(sorted(found, key=lambda r: (r.id, r.edition)))
 
 
-def _read_mapping(node: Traversable | Path, source: str) -> dict[str, Any]:
-    text = node.read_text(encoding="utf-8")
-    if source.endswith(".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise StandardError(f"{source}: not valid JSON: {exc}") from None
+def _read_mapping(
+    node: Traversable | Path, source: str, limits: Limits = DEFAULT_LIMITS
+) -> dict[str, Any]:
+    if isinstance(node, Path):  # a user's file: bounded before it is read
+        raw = read_limited(node, limits=limits, error=StandardError)
+        text = decode_text(raw, source=source, error=StandardError)
     else:
-        data = safe_load(text, source=source, error=StandardError)
+        text = node.read_text(encoding="utf-8")
+    if source.endswith(".json"):
+        data = read_json(text, source=source, error=StandardError, limits=limits)
+    else:
+        data = safe_load(text, source=source, error=StandardError, limits=limits)
     return data  # type: ignore[no-any-return]
 
 
-def _read_directory(directory: Traversable | Path, label: str) -> dict[str, Any]:
+def _read_directory(
+    directory: Traversable | Path, label: str, limits: Limits = DEFAULT_LIMITS
+) -> dict[str, Any]:
     main = directory.joinpath("standard.yaml")
     if not main.is_file():
         raise StandardError(f"{label}: a standard directory needs a standard.yaml")
-    data = _read_mapping(main, f"{label}/standard.yaml")
+    data = _read_mapping(main, f"{label}/standard.yaml", limits)
     if not isinstance(data, dict):
         raise StandardError(f"{label}/standard.yaml: expected a mapping at the top level")
     for part in _PARTS:
@@ -77,7 +84,7 @@ def _read_directory(directory: Traversable | Path, label: str) -> dict[str, Any]
         if node.is_file():
             if part in data:
                 raise StandardError(f"{label}: {part} given both in standard.yaml and {part}.yaml")
-            data[part] = _read_mapping(node, f"{label}/{part}.yaml")
+            data[part] = _read_mapping(node, f"{label}/{part}.yaml", limits)
     return data
 
 
@@ -103,7 +110,10 @@ def _load_shipped(standard_id: str, edition: str) -> Standard:
 
 
 def load_standard(
-    standard: str | PathLike[str] | None = None, edition: str | None = None
+    standard: str | PathLike[str] | None = None,
+    edition: str | None = None,
+    *,
+    limits: Limits | None = None,
 ) -> Standard:
     """Load a standard.
 
@@ -113,7 +123,8 @@ def load_standard(
     * ``load_standard(path)`` -> a user's standard: one ``.yaml``/``.yml``/``.json`` file, or a
       directory laid out like a shipped edition.
 
-    Shipped standards are cached: loading twice returns the same object.
+    Shipped standards are cached: loading twice returns the same object. A user's file must stay
+    within ``limits`` (see :class:`ccmm.Limits`), checked before it is parsed.
     """
     if standard is None:
         return _load_shipped(*DEFAULT_STANDARD)
@@ -137,9 +148,10 @@ def load_standard(
         )
     if edition is not None:
         raise StandardError("edition is given only with a shipped standard's id, not with a path")
+    limits = limits or DEFAULT_LIMITS
     if path.is_dir():
-        return _build(_read_directory(path, str(path)), str(path))
-    return _build(_read_mapping(path, str(path)), str(path))
+        return _build(_read_directory(path, str(path), limits), str(path))
+    return _build(_read_mapping(path, str(path), limits), str(path))
 
 
 def canonical_digest(standard: Standard) -> str:

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ccmm._errors import CCMMError
+from ccmm._text import cut, quote
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -24,9 +25,9 @@ def validation_problems(exc: ValidationError, *, where: str = "") -> list[str]:
     for err in exc.errors(include_url=False):
         loc = [str(p) for p in err["loc"]]
         if len(loc) >= 2 and loc[0] == "scores":
-            place = f"item {loc[1]!r}" + (f" {'.'.join(loc[2:])}" if loc[2:] else "")
+            place = f"item {quote(loc[1])}" + (f" {'.'.join(loc[2:])}" if loc[2:] else "")
         else:
-            place = ".".join(loc) or "(top level)"
+            place = cut(".".join(loc)) or "(top level)"
         nested = err.get("ctx", {}).get("error")
         if isinstance(nested, CCMMError):
             # A nested ccmm model already located its own problems: prefix them with ours.
@@ -37,8 +38,9 @@ def validation_problems(exc: ValidationError, *, where: str = "") -> list[str]:
         if err["type"] == "missing":
             msg = "field required"
         if err["type"] not in {"value_error", "missing"} and "input" in err:
-            msg = f"{msg}, got {err['input']!r}"
-        lines.append(f"{where}{place}: {msg}")
+            msg = f"{msg}, got {quote(err['input'])}"
+        # User values are quoted cut to a bounded length (a message never outgrows its input).
+        lines.append(cut(f"{where}{place}: {msg}", width=1000))
     return lines
 
 

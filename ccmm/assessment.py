@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
+from numbers import Real
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BeforeValidator, Field, field_validator
 
 from ccmm._errors import AssessmentError
 from ccmm._model import FrozenModel
+from ccmm._text import quote
 
 _INTEGER = re.compile(r"[+-]?\d+")
 
@@ -21,20 +25,56 @@ def _coerce_rating(value: Any) -> Any:
     is a data-entry slip, not a 1.
     """
     original = value
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         raise ValueError(f"rating must be 0, 5 or 10, got {original!r} (a boolean)")
+    if isinstance(value, np.integer | np.floating):
+        value = value.item()
     if isinstance(value, str):
         text = value.strip()
-        if not _INTEGER.fullmatch(text):
-            raise ValueError(f"rating must be 0, 5 or 10, got {original!r}")
+        if len(text) > 10 or not _INTEGER.fullmatch(text):  # int() of long digit runs is slow
+            raise ValueError(f"rating must be 0, 5 or 10, got {quote(original)}")
         value = int(text)
     elif isinstance(value, float):
         if not value.is_integer():
-            raise ValueError(f"rating must be 0, 5 or 10, got {original!r}")
+            raise ValueError(f"rating must be 0, 5 or 10, got {quote(original)}")
         value = int(value)
     if not isinstance(value, int) or value not in (0, 5, 10):
-        raise ValueError(f"rating must be 0, 5 or 10, got {original!r}")
+        raise ValueError(f"rating must be 0, 5 or 10, got {quote(original)}")
     return value
+
+
+def check_operating_years(value: Any) -> float | None:
+    """``operating_years`` as a finite number of years >= 0, or None (unknown, also blank text).
+
+    The one validator of this field, used by :class:`Assessment` and, once per distinct value,
+    by :func:`ccmm.evaluate_many`: both paths accept and refuse the same values. Booleans, text
+    that is not a number, infinities (``1e400`` reads as one) and NaN are refused.
+    """
+    if value is None:
+        return None
+    problem = f"operating_years must be a finite number of years >= 0, got {quote(value)}"
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Real):
+        raise ValueError(problem)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if len(text) > 50:  # float() of a long text is exact work proportional to its length
+            raise ValueError(problem)
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(problem) from None
+    try:
+        years = float(value)
+    except (OverflowError, ValueError, TypeError):
+        raise ValueError(problem) from None
+    if not math.isfinite(years) or years < 0:
+        raise ValueError(problem)
+    return years
+
+
+OperatingYears = Annotated[float | None, BeforeValidator(check_operating_years)]
 
 
 RatingValue = Annotated[Literal[0, 5, 10], BeforeValidator(_coerce_rating)]
@@ -67,7 +107,7 @@ class Assessment(FrozenModel):
     organisation: str = Field(min_length=1)
     assessed_on: date
     assessors: tuple[str, ...] = ()
-    operating_years: float | None = Field(
+    operating_years: OperatingYears = Field(
         default=None, ge=0, description="years the centre has operated; None when unknown"
     )
     scores: dict[str, ItemScore]
