@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from datetime import date
 from numbers import Real
 from typing import Annotated, Any, Literal
@@ -44,13 +45,14 @@ def _coerce_rating(value: Any) -> Any:
 
 
 def check_operating_years(value: Any) -> float | None:
-    """``operating_years`` as a finite number of years >= 0, or None (unknown, also blank text).
+    """``operating_years`` as a finite number of years >= 0, or None when unknown.
 
     The one validator of this field, used by :class:`Assessment` and, once per distinct value,
-    by :func:`ccmm.evaluate_many`: both paths accept and refuse the same values. Booleans, text
-    that is not a number, infinities (``1e400`` reads as one) and NaN are refused.
+    by :func:`ccmm.evaluate_many`: both paths accept and refuse the same values. Unknown is
+    None, blank text or NaN (a blank cell of a table); booleans, text that is not a number,
+    negative numbers and infinities (``1e400`` reads as one) are refused.
     """
-    if value is None:
+    if value is None or value is getattr(sys.modules.get("pandas"), "NA", None):
         return None
     problem = f"operating_years must be a finite number of years >= 0, got {quote(value)}"
     if isinstance(value, bool) or not isinstance(value, str | int | float | Real):
@@ -69,7 +71,9 @@ def check_operating_years(value: Any) -> float | None:
         years = float(value)
     except (OverflowError, ValueError, TypeError):
         raise ValueError(problem) from None
-    if not math.isfinite(years) or years < 0:
+    if math.isnan(years):  # NaN is how a table marks a blank cell: unknown, as None is
+        return None
+    if math.isinf(years) or years < 0:
         raise ValueError(problem)
     return years
 

@@ -7,6 +7,7 @@ every cell), not only the example of issue #14.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -57,10 +58,8 @@ def _refusal(path: Path, **kwargs: object) -> ccmm.CCMMError:
 def _peak_bytes(action: object) -> int:
     tracemalloc.start()
     try:
-        try:
+        with contextlib.suppress(ccmm.CCMMError):
             action()  # type: ignore[operator]
-        except ccmm.CCMMError:
-            pass
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -169,7 +168,10 @@ def test_a_small_file_of_any_shape_is_read_or_refused_as_a_ccmm_error(
     try:
         ccmm.read_assessment(path)
     except ccmm.CCMMError as exc:
-        assert len(str(exc)) < MESSAGE_BOUND
+        message = str(exc)
+    else:
+        message = ""
+    assert len(message) < MESSAGE_BOUND
 
 
 @given(value=st.one_of(st.text(min_size=200, max_size=5_000), st.integers(min_value=10**200)))
@@ -190,7 +192,7 @@ def test_limits_are_validated_settings() -> None:
 
 def test_a_users_standard_file_obeys_the_same_limits(tmp_path: Path) -> None:
     path = _write(tmp_path, "std.yaml", yaml_alias_bomb(8, 9))
-    with pytest.raises(ccmm.StandardError, match="Limits.max_yaml_nodes"):
+    with pytest.raises(ccmm.StandardError, match=r"Limits\.max_yaml_nodes"):
         ccmm.load_standard(path)
     deep = _write(tmp_path, "std.json", "[" * 50_000 + "]" * 50_000)
     with pytest.raises(ccmm.StandardError, match="max_depth"):
@@ -327,7 +329,7 @@ def test_a_template_organisation_with_line_breaks_or_controls_is_refused(
 
 
 # ---- operating_years: one validator -----------------------------------------------------------
-@pytest.mark.parametrize("years", ["inf", "1e400", "-5", "abc", "true", ".nan", "-.inf"])
+@pytest.mark.parametrize("years", ["inf", "1e400", "-5", "abc", "true", "-.inf", ".inf", "[1]"])
 def test_operating_years_that_are_not_finite_non_negative_numbers_are_refused(
     tmp_path: Path, years: str
 ) -> None:
