@@ -52,7 +52,8 @@ def check_operating_years(value: Any) -> float | None:
     None, blank text or NaN (a blank cell of a table); booleans, text that is not a number,
     negative numbers and infinities (``1e400`` reads as one) are refused.
     """
-    if value is None or value is getattr(sys.modules.get("pandas"), "NA", None):
+    pandas = sys.modules.get("pandas")  # a pandas missing marker exists only once it is loaded
+    if value is None or (pandas is not None and (value is pandas.NA or value is pandas.NaT)):
         return None
     problem = f"operating_years must be a finite number of years >= 0, got {quote(value)}"
     if isinstance(value, bool) or not isinstance(value, str | int | float | Real):

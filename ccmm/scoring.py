@@ -16,7 +16,7 @@ CC-CMM is written here. The semantics, also documented in ``docs/evaluation.md``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -425,7 +425,10 @@ def evaluate(
 
 
 def evaluate_many(
-    scores_frame: pd.DataFrame, standard: Standard | None = None, *, allow_missing: bool = False
+    scores_frame: pd.DataFrame | Iterable[pd.DataFrame],
+    standard: Standard | None = None,
+    *,
+    allow_missing: bool = False,
 ) -> pd.DataFrame:
     """Evaluate many assessments given as one long table, vectorised.
 
@@ -434,7 +437,14 @@ def evaluate_many(
     assessment, in order of first appearance: ``assessment_id``, ``level``, ``total``,
     ``operating_years``, then ``<rating>_count[<scope>]`` and ``<rating>_share[<scope>]`` for
     every (rating, scope) the level rules use, and ``L<n>_holds`` per level. The levels equal
-    [`evaluate`][ccmm.evaluate]'s for every assessment.
+    [`evaluate`][ccmm.evaluate]'s for every assessment, and every value is validated by the same
+    functions (ratings as in [`ItemScore`][ccmm.ItemScore], ``operating_years`` as in
+    [`Assessment`][ccmm.Assessment]).
+
+    ``scores_frame`` may also be an iterable of DataFrames (chunks, e.g. from
+    ``pd.read_csv(..., chunksize=...)``): they are evaluated one at a time, so that peak memory is
+    one chunk plus the result. An assessment's rows may run from one chunk into the next but must
+    be together (e.g. sorted by ``assessment_id``).
     """
     from ccmm._many import evaluate_frame
 

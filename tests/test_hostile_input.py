@@ -10,11 +10,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
+import math
 import os
 import resource
 import tracemalloc
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +32,7 @@ from tests.strategies_junk import (
     deep_documents,
     formula_text,
     huge_numbers,
+    junk_scalars,
     one_line_text,
     small_files,
     yaml_alias_bomb,
@@ -338,3 +342,89 @@ def test_operating_years_that_are_not_finite_non_negative_numbers_are_refused(
         f"operating_years: {years}\nscores: {{}}\n"
     )
     assert "operating_years" in str(_refusal(_write(tmp_path, "a.yaml", text)))
+
+
+# ---- evaluate_many: one validator, streamed chunks, junk ids ----------------------------------
+def _long(batch: list[ccmm.Assessment]) -> pd.DataFrame:
+    rows = [
+        {"assessment_id": f"a{k}", "item": i, "c_rate": s.c_rate, "f_rate": s.f_rate,
+         "operating_years": a.operating_years}
+        for k, a in enumerate(batch) for i, s in a.scores.items()
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _outcome(action: object) -> object:
+    try:
+        return action()  # type: ignore[operator]
+    except ccmm.CCMMError:
+        return "refused"
+
+
+@given(years=st.one_of(junk_scalars, st.floats(), st.text(max_size=8)))
+def test_evaluate_and_evaluate_many_accept_and_refuse_the_same_operating_years(
+    years: object,
+) -> None:
+    single = _outcome(
+        lambda: (
+            ccmm.Assessment.model_validate(
+                {**EXAMPLE.model_dump(), "operating_years": years}
+            ).operating_years
+        )
+    )
+    frame = _long([EXAMPLE])
+    frame["operating_years"] = pd.Series([years] * len(frame), dtype=object)
+    many = _outcome(lambda: ccmm.evaluate_many(frame)["operating_years"].iloc[0])
+    if isinstance(single, str):
+        assert many == single == "refused"
+    elif single is None:
+        assert many != many  # NaN: unknown
+    else:
+        assert many == single
+
+
+@given(rating=st.one_of(junk_scalars, st.integers(-20, 20), st.floats(), st.text(max_size=4)))
+def test_evaluate_and_evaluate_many_accept_and_refuse_the_same_ratings(rating: object) -> None:
+    single = _outcome(lambda: ccmm.ItemScore(c_rate=rating, f_rate=10).c_rate)  # type: ignore[arg-type]
+    frame = _long([EXAMPLE])
+    frame["c_rate"] = pd.Series([rating] * len(frame), dtype=object)
+    many = _outcome(lambda: int(ccmm.evaluate_many(frame)["total"].iloc[0]))
+    if single == "refused":
+        assert many == "refused"
+    else:
+        assert many != "refused"
+
+
+@given(batch=st.lists(assessments(), min_size=1, max_size=5), data=st.data())
+def test_evaluate_many_over_chunks_equals_one_frame_wherever_the_chunks_are_cut(
+    batch: list[ccmm.Assessment], data: st.DataObject
+) -> None:
+    frame = _long(batch)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(frame)), max_size=6)))
+    bounds = [0, *cuts, len(frame)]
+    chunks = [frame.iloc[a:b] for a, b in itertools.pairwise(bounds)]
+    whole = ccmm.evaluate_many(frame)
+    pd.testing.assert_frame_equal(ccmm.evaluate_many(iter(chunks)), whole)
+
+
+def test_an_assessment_split_over_chunks_that_are_not_consecutive_is_refused() -> None:
+    frame = _long([EXAMPLE, EXAMPLE])
+    first, second = frame[frame.assessment_id == "a0"], frame[frame.assessment_id == "a1"]
+    chunks = [first.iloc[:50], second, first.iloc[50:]]
+    with pytest.raises(ccmm.AssessmentError, match="come back"):
+        ccmm.evaluate_many(chunks, allow_missing=True)
+
+
+@pytest.mark.parametrize("missing", [math.nan, None, pd.NA])
+def test_a_missing_assessment_id_is_an_error_naming_the_row(missing: object) -> None:
+    frame = _long([EXAMPLE]).astype({"assessment_id": object})
+    frame.loc[7, "assessment_id"] = missing
+    with pytest.raises(ccmm.AssessmentError, match=r"assessment_id missing.*rows 7"):
+        ccmm.evaluate_many(frame)
+
+
+def test_duplicated_columns_in_the_scores_table_are_named() -> None:
+    frame = _long([EXAMPLE])
+    frame = pd.concat([frame, frame[["c_rate"]]], axis=1)
+    with pytest.raises(ccmm.InputDataError, match="'c_rate' given more than once"):
+        ccmm.evaluate_many(frame)
