@@ -14,13 +14,14 @@ from typing import Any, ClassVar, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ccmm._errors import CCMMError
-from ccmm._text import cut, quote
 
 _M = TypeVar("_M", bound=BaseModel)
 
 
 def validation_problems(exc: ValidationError, *, where: str = "") -> list[str]:
     """One line per pydantic error: location, what was wrong, and what arrived."""
+    from ccmm._text import cut, quote  # here: ccmm._text's models derive from this module's
+
     lines: list[str] = []
     for err in exc.errors(include_url=False):
         loc = [str(p) for p in err["loc"]]
