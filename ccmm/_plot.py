@@ -13,7 +13,7 @@ from ccmm._errors import MissingExtraError
 
 if TYPE_CHECKING:
     from ccmm.crucial.report import CrucialReport
-    from ccmm.kpi.attainment import AttainmentResult
+    from ccmm.kpi._attainment import AttainmentResult
     from ccmm.planning import Plan
     from ccmm.scoring import Evaluation
     from ccmm.staffing import StaffingResult

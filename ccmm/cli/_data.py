@@ -118,7 +118,7 @@ def cmd_kpi(args: argparse.Namespace, progress: Progress) -> Outcome:
 def cmd_attainment(args: argparse.Namespace, progress: Progress) -> Outcome:
     from ccmm._text import Text
     from ccmm.cli._tables import read_raw
-    from ccmm.kpi.attainment import attainment
+    from ccmm.kpi._attainment import attainment
     from ccmm.report import AttainmentSection, Report, attainment_series
 
     with progress.step("reading the facts"):

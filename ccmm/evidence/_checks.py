@@ -510,7 +510,7 @@ def _attainment_share(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     stop = ctx.blocked(summary, "registry", "facts")
     if stop is not None:
         return stop
-    from ccmm.kpi.attainment import attainment
+    from ccmm.kpi._attainment import attainment
 
     month = last_complete_month(ctx.as_of)
     month_end = month.end_time.date()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ccmm.kpi.attainment import (
+from ccmm.kpi._attainment import (
     AttainmentResult,
     AttainmentRule,
     ExcludedMetric,

@@ -30,7 +30,7 @@ from ccmm.report._model import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ccmm.kpi.attainment import AttainmentResult
+    from ccmm.kpi._attainment import AttainmentResult
     from ccmm.staffing import StaffingResult
 
 #: Demo staffing target: 80 % of calls answered within 20 seconds, 30 % shrinkage.
@@ -353,7 +353,7 @@ def demo_report(*, lang_note: str | None = None) -> Report:
     from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
     from ccmm.evidence import merge, suggest
     from ccmm.examples import example_path
-    from ccmm.kpi.attainment import attainment
+    from ccmm.kpi._attainment import attainment
     from ccmm.planning import plan
     from ccmm.report._evidence import evidence_section
     from ccmm.scoring import evaluate
@@ -466,7 +466,7 @@ def section_for(result: object) -> Section:
     """The report section that shows ``result``: an Evaluation, Plan, CrucialReport,
     AttainmentResult or StaffingResult (what their ``_repr_html_`` display)."""
     from ccmm.crucial.report import CrucialReport
-    from ccmm.kpi.attainment import AttainmentResult
+    from ccmm.kpi._attainment import AttainmentResult
     from ccmm.planning import Plan
     from ccmm.scoring import Evaluation
     from ccmm.staffing import StaffingResult

@@ -16,7 +16,7 @@ from ccmm._text import Text
 if TYPE_CHECKING:
     from ccmm.crucial.report import CrucialReport
     from ccmm.evidence import MergeResult, Suggestions
-    from ccmm.kpi.attainment import AttainmentResult
+    from ccmm.kpi._attainment import AttainmentResult
     from ccmm.planning import Plan
     from ccmm.scoring import Evaluation
     from ccmm.standard import Standard
