@@ -16,6 +16,12 @@ every step moves the total by exactly 5 points, which is what makes both answers
   share rule fail is to take (count - needed + 1) top grades down by one step, and the total rule
   fails after ⌈(total - minimum + 1) / 5⌉ steps. The margin is the smallest of these.
 
+Under the other readings of "met" (`ccmm._readings`) the same bounds hold with their own
+conversions: under ``rated_5_or_10`` a rating at 0 counts after one step; under
+``share_of_points`` every step adds 5 points to its scope, so a scope short of *p* points needs
+⌈p / 5⌉ steps. A share rule is broken by taking the cheapest counted ratings to 0
+(``rated_5_or_10``) or by ⌈(points - needed + 1) / 5⌉ steps (``share_of_points``).
+
 The full semantics and the tie-breaking rules are documented in ``docs/planning.md``.
 """
 
@@ -26,6 +32,7 @@ from typing import Any, Literal, TypeVar
 
 from ccmm._errors import AssessmentError, InputDataError, StandardError, StandardMismatchError
 from ccmm._model import FrozenModel, trusted
+from ccmm._readings import ShareReading, check_reading, unit_size
 from ccmm._text import Text
 from ccmm.assessment import Assessment, ItemScore
 from ccmm.scoring import (
@@ -221,6 +228,15 @@ def _points(grades: Sequence[int]) -> int:
     return sum(_GRADES[g] for g in grades)
 
 
+def _counted(reading: ShareReading, grades: Sequence[int], members: Iterable[int]) -> int:
+    """What ``reading`` counts over ``members``: top grades, ratings above 0, or points."""
+    if reading == "rated_10":
+        return sum(1 for s in members if grades[s] == _TOP)
+    if reading == "rated_5_or_10":
+        return sum(1 for s in members if grades[s] > 0)
+    return sum(_GRADES[grades[s]] for s in members)
+
+
 def _steps_between(
     slots: _Slots, before: Sequence[int], after: Sequence[int], kind: type[_Step]
 ) -> list[_Step]:
@@ -318,8 +334,12 @@ class _Requirement:
         self.level = 0
 
 
-def _requirements(standard: Standard, target: int) -> tuple[list[_Requirement], int, int]:
-    """Share requirements (first-appearance order), the largest ``min_total`` and its level."""
+def _requirements(
+    standard: Standard, target: int, reading: ShareReading = "rated_10"
+) -> tuple[list[_Requirement], int, int]:
+    """Share requirements (first-appearance order, in the unit ``reading`` counts), the largest
+    ``min_total`` and its level."""
+    per_item = unit_size(reading, standard.max_rating)
     found: dict[tuple[Rating, tuple[str, ...]], _Requirement] = {}
     total_need, total_level = 0, 0
     for lv in standard.levels[:target]:
@@ -329,7 +349,7 @@ def _requirements(standard: Standard, target: int) -> tuple[list[_Requirement], 
             req = found.get(key)
             if req is None:
                 req = found[key] = _Requirement(rule.rating, key[1], scope.name)
-            need = items_needed(rule.minimum, standard.scope_sizes[rule.scope])
+            need = items_needed(rule.minimum, standard.scope_sizes[rule.scope] * per_item)
             if need > req.need:
                 req.need, req.level = need, lv.level
         if lv.min_total > total_need:
@@ -383,16 +403,33 @@ def _greedy_conversions(
     grades: list[int],
     movable: Sequence[bool],
     requirements: Sequence[_Requirement],
+    reading: ShareReading = "rated_10",
 ) -> None:
-    """Raise ratings to the top grade until every share requirement holds (in place).
+    """Raise ratings until every share requirement holds (in place).
 
-    Per requirement, cheapest first: a rating at 5 (one step) before one at 0 (two); then, when
-    scopes overlap, the slot that also serves the most other unmet requirements; then slot order.
+    ``rated_10``: to the top grade, per requirement cheapest first: a rating at 5 (one step)
+    before one at 0 (two); then, when scopes overlap, the slot that also serves the most other
+    unmet requirements; then slot order. ``rated_5_or_10``: ratings at 0 to 5, in that order of
+    preference. ``share_of_points``: ⌈points short / 5⌉ steps, ratings at 5 to 10 first.
     """
     members = [set(slots.slots_of(r.rating, r.domains)) for r in requirements]
 
     def count(k: int) -> int:
-        return sum(1 for s in members[k] if grades[s] == _TOP)
+        return _counted(reading, grades, members[k])
+
+    if reading == "share_of_points":
+        for k, req in enumerate(requirements):
+            steps = -(-(req.need - count(k)) // _GRADES[1])
+            order = sorted(members[k], key=lambda s: (-grades[s], s))
+            for s in order:
+                if steps <= 0:
+                    break
+                if movable[s] and grades[s] < _TOP:
+                    take = min(_TOP - grades[s], steps)
+                    grades[s] += take
+                    steps -= take
+        return
+    goal = _TOP if reading == "rated_10" else 1
 
     for k, req in enumerate(requirements):
         short = req.need - count(k)
@@ -400,11 +437,11 @@ def _greedy_conversions(
             continue
         unmet = [j for j in range(len(requirements)) if j != k and count(j) < requirements[j].need]
         candidates = sorted(
-            (s for s in members[k] if movable[s] and grades[s] < _TOP),
-            key=lambda s: (_TOP - grades[s], -sum(s in members[j] for j in unmet), s),
+            (s for s in members[k] if movable[s] and grades[s] < goal),
+            key=lambda s: (goal - grades[s], -sum(s in members[j] for j in unmet), s),
         )
         for s in candidates[:short]:
-            grades[s] = _TOP
+            grades[s] = goal
 
 
 def _raise_for_points(grades: list[int], movable: Sequence[bool], steps: int) -> None:
@@ -449,9 +486,11 @@ def plan(
     standard: Standard | None = None,
     *,
     frozen_items: Iterable[str] = (),
+    reading: ShareReading | None = None,
 ) -> Plan:
     """The fewest one-grade steps with which ``assessment`` meets the score rules of
     ``target_level`` and of every level below it; ratings of ``frozen_items`` never move.
+    ``reading`` is the reading of "met" the share rules use (default: the edition's).
 
     Raises [`ccmm.InputDataError`][] for a target that is not a level of the standard or
     unknown frozen item ids, and what [`ccmm.evaluate`][] raises for the assessment itself.
@@ -460,28 +499,34 @@ def plan(
     _check_planning_standard(std)
     target = _check_target(std, target_level)
     frozen = _check_frozen(std, frozen_items)
-    evaluation = evaluate(assessment, std)
+    used = std.share_reading if reading is None else check_reading(reading)
+    evaluation = evaluate(assessment, std, reading=used)
     slots = _Slots(std, assessment)
     frozen_set = set(frozen)
     movable = [slots.item(s).id not in frozen_set for s in range(len(slots.grades))]
     current = list(slots.grades)
-    requirements, total_need, total_level = _requirements(std, target)
+    requirements, total_need, total_level = _requirements(std, target, used)
     overlapping = _overlaps(requirements)
 
     # What raising every movable rating to the top would give: the best any plan can do.
     best = [_TOP if movable[s] else g for s, g in enumerate(current)]
     impossible: list[Text] = []
+    what_en, what_zh = {
+        "rated_10": (f"items at {_GRADES[_TOP]}", f"项达到{_GRADES[_TOP]}分"),
+        "rated_5_or_10": ("items rated 5 or 10", "项评分为5或10"),
+        "share_of_points": ("points", "分"),
+    }[used]
     for req in requirements:
         members = slots.slots_of(req.rating, req.domains)
-        most = sum(1 for s in members if best[s] == _TOP)
+        most = _counted(used, best, members)
         if most < req.need:
             impossible.append(
                 trusted(
                     Text,
-                    en=f"L{req.level} {req.label.en} needs {req.need} items at {_GRADES[_TOP]}; "
+                    en=f"L{req.level} {req.label.en} needs {req.need} {what_en}; "
                     f"at most {most} can get there without raising frozen items",
-                    zh=f"L{req.level} {req.label.zh}需要{req.need}项达到{_GRADES[_TOP]}分；"
-                    f"不提升冻结项时最多{most}项",
+                    zh=f"L{req.level} {req.label.zh}需要{req.need}{what_zh}；"
+                    f"不提升冻结项时最多{most}",
                 )
             )
     if _points(best) < total_need:
@@ -496,7 +541,7 @@ def plan(
 
     planned = list(current)
     if not impossible and target > evaluation.level:
-        _greedy_conversions(slots, planned, movable, requirements)
+        _greedy_conversions(slots, planned, movable, requirements, used)
         deficit = total_need - _points(planned)
         if deficit > 0:
             _raise_for_points(planned, movable, -(-deficit // _GRADES[1]))
@@ -530,7 +575,7 @@ def plan(
         )
     if steps:
         after = _apply_steps(assessment, std.id, std.edition, steps)
-        level_after = evaluate(after, std).level
+        level_after = evaluate(after, std, reading=used).level
     else:
         level_after = evaluation.level
     return trusted(
@@ -561,10 +606,32 @@ def plan(
 
 # ---- the margin -----------------------------------------------------------------------------
 def _downgrades_to_break(
-    rule: RuleResult, slots: _Slots, grades: Sequence[int], standard: Standard
+    rule: RuleResult,
+    slots: _Slots,
+    grades: Sequence[int],
+    standard: Standard,
+    reading: ShareReading = "rated_10",
 ) -> list[int] | None:
     """The grades after the fewest one-step downgrades that make ``rule`` fail (None: cannot)."""
     down = list(grades)
+    if rule.kind == "share" and reading != "rated_10":
+        assert rule.scope is not None
+        assert rule.rating is not None
+        need = int(rule.required)
+        if need == 0:
+            return None
+        members = slots.slots_of(rule.rating, standard.scope(rule.scope).domains)
+        # Cheapest first: ratings at 5 (one step to 0) before ratings at 10, then slot order.
+        counted = sorted((s for s in members if grades[s] > 0), key=lambda s: (grades[s], s))
+        if reading == "rated_5_or_10":
+            for s in counted[: len(counted) - need + 1]:
+                down[s] = 0
+            return down
+        steps = -(-(_counted(reading, grades, members) - need + 1) // _GRADES[1])
+        for s in counted:
+            take = min(grades[s], steps)
+            down[s], steps = grades[s] - take, steps - take
+        return down
     if rule.kind == "share":
         assert rule.scope is not None
         assert rule.rating is not None
@@ -597,22 +664,29 @@ def _downgrades_to_break(
     return None
 
 
-def margin(assessment: Assessment, standard: Standard | None = None) -> Margin:
+def margin(
+    assessment: Assessment,
+    standard: Standard | None = None,
+    *,
+    reading: ShareReading | None = None,
+) -> Margin:
     """The fewest one-step downgrades (10 -> 5 or 5 -> 0 of one rating of one item) that lose the
     level ``assessment`` reaches, with one such set of downgrades and the rule it breaks.
 
-    Ties between rules go to the highest level (the mildest loss), then to the rule listed first.
+    ``reading`` is the reading of "met" the share rules use (default: the edition's). Ties
+    between rules go to the highest level (the mildest loss), then to the rule listed first.
     """
     std = resolve_standard(assessment, standard)
     _check_planning_standard(std)
-    evaluation: Evaluation = evaluate(assessment, std)
+    used = std.share_reading if reading is None else check_reading(reading)
+    evaluation: Evaluation = evaluate(assessment, std, reading=used)
     slots = _Slots(std, assessment)
     grades = slots.grades
     rule_margins: list[RuleMargin] = []
     best: tuple[int, RuleResult, list[int]] | None = None
     for lv in reversed(evaluation.levels[: evaluation.level]):
         for rule in lv.rules:
-            down = _downgrades_to_break(rule, slots, grades, std)
+            down = _downgrades_to_break(rule, slots, grades, std, used)
             needed = None if down is None else sum(a - b for a, b in zip(grades, down, strict=True))
             rule_margins.append(trusted(RuleMargin, rule=rule, downgrades_needed=needed))
             if down is not None and needed is not None and (best is None or needed < best[0]):
@@ -624,7 +698,7 @@ def margin(assessment: Assessment, standard: Standard | None = None) -> Margin:
     else:
         downgrades = _steps_between(slots, grades, best[2], Downgrade)
         after = _apply_steps(assessment, std.id, std.edition, downgrades)
-        level_after = evaluate(after, std).level
+        level_after = evaluate(after, std, reading=used).level
     touched = {s.item for s in downgrades}
     return trusted(
         Margin,

@@ -3,9 +3,11 @@
 Every rule comes from the standard's data ([`ccmm.standard.LevelRule`][]); nothing about
 CC-CMM is written here. The semantics, also documented in ``docs/evaluation.md``:
 
-* a share rule ``(scope, rating, minimum)`` holds when (items of the scope whose ``rating`` is the
-  top grade) / (items of the scope) >= ``minimum``, compared exactly with integers: a rating of 5
-  counts towards the total only;
+* a share rule ``(scope, rating, minimum)`` holds when the share of the scope that is "met" is at
+  least ``minimum``, compared exactly with integers. What "met" means is the *reading*
+  (`ccmm._readings`): ``rated_10`` (the edition's default for CC-CMM-OC 2017: items whose
+  ``rating`` is the top grade), ``rated_5_or_10`` (items rated above 0) or ``share_of_points``
+  (points of the scope over its maximum); ``Evaluation.readings`` gives the level under each;
 * the total is the sum of ``c_rate + f_rate`` over every item of the standard;
 * a level is reached when its own rules and those of every level below hold (level 0: none);
 * the minimum operating years compare with ``assessment.operating_years``; unknown years never
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ccmm._errors import AssessmentError, IncompleteAssessmentError, StandardMismatchError
 from ccmm._model import FrozenModel, trusted
+from ccmm._readings import COUNTED, READINGS, ShareReading, check_reading, unit_size
 from ccmm._text import Text
 from ccmm.assessment import Assessment
 from ccmm.standard import Rating, ShareRule, Standard
@@ -33,18 +36,15 @@ if TYPE_CHECKING:
 NO_LEVEL = Text(en="No level reached", zh="未达到任何等级")
 
 _RATING_LABEL = {"c_rate": "C-Rate", "f_rate": "F-Rate"}
-_RATING_MEANING = {
-    "c_rate": Text(en="with a fully compliant method", zh="方法完全合规"),
-    "f_rate": Text(en="fully executed", zh="执行完全到位"),
-}
 
 
 class RuleResult(FrozenModel):
     """One rule of one level, with what was observed and how far it is from holding.
 
-    ``observed`` is the count of items at the top grade (share rules), the points (total) or
-    the operating years (``None`` when unknown); ``required`` is in the same unit, and
-    ``short_by`` is how much is missing (0 when the rule holds, ``None`` when unknown).
+    ``observed`` is what the reading counts (share rules: items, or points under
+    ``share_of_points``), the points (total) or the operating years (``None`` when unknown);
+    ``denominator`` and ``required`` are in the same unit, and ``short_by`` is how much is
+    missing (0 when the rule holds, ``None`` when unknown).
     """
 
     level: int
@@ -60,6 +60,13 @@ class RuleResult(FrozenModel):
     short_by: int | float | None
     holds: bool
     explanation: Text
+
+
+class ReadingLevel(FrozenModel):
+    """The level an assessment reaches under one reading of "met" (see `ccmm._readings`)."""
+
+    reading: ShareReading
+    level: int
 
 
 class LevelResult(FrozenModel):
@@ -87,7 +94,12 @@ class AreaScore(FrozenModel):
 
 class Evaluation(FrozenModel):
     """The result of [`evaluate`][ccmm.evaluate]: the level, every rule of every level, sums and
-    gaps."""
+    gaps.
+
+    ``reading`` is the reading of "met" the level and the share rules use; ``readings`` gives
+    the level under every reading, so that a reader sees when the choice matters
+    (``readings_differ``).
+    """
 
     standard_id: str
     edition: str
@@ -103,6 +115,20 @@ class Evaluation(FrozenModel):
     counted_as_zero: tuple[str, ...]
     domains_not_assessed: tuple[str, ...]
     operating_years: float | None
+    reading: ShareReading = "rated_10"
+    readings: tuple[ReadingLevel, ...] = ()
+
+    @property
+    def readings_differ(self) -> bool:
+        """True when some reading of "met" gives another level than the others."""
+        return len({r.level for r in self.readings}) > 1
+
+    def readings_line(self) -> str:
+        """One line naming the level under every reading (say it when they differ)."""
+        shown = ", ".join(f"L{r.level} under {r.reading}" for r in self.readings)
+        return (
+            f"the level depends on the reading of the share rules: {shown} (used: {self.reading})"
+        )
 
     def level_result(self, level: int) -> LevelResult:
         """The [`LevelResult`][ccmm.LevelResult] of ``level`` (1-based)."""
@@ -131,6 +157,8 @@ class Evaluation(FrozenModel):
             lines.append(f"not assessed: domain(s) {', '.join(self.domains_not_assessed)}")
         if self.counted_as_zero:
             lines.append(f"counted as 0: {', '.join(self.counted_as_zero)}")
+        if self.readings_differ:
+            lines.append(self.readings_line())
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -203,26 +231,41 @@ def _check_items(assessment: Assessment, standard: Standard, allow_missing: bool
 
 # ---- building rule results ------------------------------------------------------------------
 def share_rule_result(
-    level: int, rule: ShareRule, count: int, denominator: int, standard: Standard
+    level: int,
+    rule: ShareRule,
+    count: int,
+    denominator: int,
+    standard: Standard,
+    reading: ShareReading = "rated_10",
 ) -> RuleResult:
-    """The [`RuleResult`][ccmm.RuleResult] of a share rule given the count of top-grade items in its
-    scope."""
+    """The [`RuleResult`][ccmm.RuleResult] of a share rule given what ``reading`` counts in its
+    scope (items, or points under ``share_of_points``) and the scope's size in the same unit."""
     scope = standard.scope(rule.scope)
     need = items_needed(rule.minimum, denominator)
     short = max(0, need - count)
     holds = count * rule.minimum.denominator >= rule.minimum.numerator * denominator
     label = f"{_RATING_LABEL[rule.rating]} {scope.name.en}"
-    meaning = _RATING_MEANING[rule.rating]
+    meaning = COUNTED[reading][rule.rating]
+    points = reading == "share_of_points"
+    unit_en, unit_zh = ("points", "分") if points else ("items", "项")
     verdict_en = "met" if holds else f"{short} short"
-    verdict_zh = "满足" if holds else f"差{short}项"
-    en = (
-        f"L{level} {label}: {count} of {denominator} items {meaning.en} "
-        f"({_pct(count, denominator)}); needs {_fmt_pct(rule.minimum)} ({need} items): {verdict_en}"
+    verdict_zh = "满足" if holds else f"差{short}{unit_zh}"
+    if points:
+        en = f"L{level} {label}: {count} of {denominator} {meaning.en}"
+        zh = f"L{level} {_RATING_LABEL[rule.rating]} {scope.name.zh}：{denominator}分中得{count}分"
+    else:
+        en = f"L{level} {label}: {count} of {denominator} items {meaning.en}"
+        zh = (
+            f"L{level} {_RATING_LABEL[rule.rating]} {scope.name.zh}：{denominator}项中{count}项"
+            f"{meaning.zh}"
+        )
+    en += (
+        f" ({_pct(count, denominator)}); needs {_fmt_pct(rule.minimum)} ({need} {unit_en}): "
+        f"{verdict_en}"
     )
-    zh = (
-        f"L{level} {_RATING_LABEL[rule.rating]} {scope.name.zh}：{denominator}项中{count}项"
-        f"{meaning.zh}（{_pct(count, denominator)}）；要求{_fmt_pct(rule.minimum)}"
-        f"（{need}项）：{verdict_zh}"
+    zh += (
+        f"（{_pct(count, denominator)}）；要求{_fmt_pct(rule.minimum)}（{need}{unit_zh}）："
+        f"{verdict_zh}"
     )
     return trusted(
         RuleResult,
@@ -297,15 +340,23 @@ def level_results(
     top_counts: dict[tuple[Rating, str], int],
     total: int,
     operating_years: float | None,
+    reading: ShareReading = "rated_10",
 ) -> tuple[LevelResult, ...]:
-    """Every level's rule results from the top-grade counts per (rating, scope) and the total."""
-    denominators = standard.scope_sizes
+    """Every level's rule results from what ``reading`` counts per (rating, scope) (top-grade
+    items under ``rated_10``) and the total."""
+    per_item = unit_size(reading, standard.max_rating)
+    denominators = {k: n * per_item for k, n in standard.scope_sizes.items()}
     results = []
     reached_so_far = True
     for lv in standard.levels:
         rules = [
             share_rule_result(
-                lv.level, r, top_counts[(r.rating, r.scope)], denominators[r.scope], standard
+                lv.level,
+                r,
+                top_counts[(r.rating, r.scope)],
+                denominators[r.scope],
+                standard,
+                reading,
             )
             for r in lv.share_rules
         ]
@@ -327,6 +378,32 @@ def level_results(
     return tuple(results)
 
 
+def level_under(
+    standard: Standard,
+    counts: dict[tuple[Rating, str], int],
+    total: int,
+    operating_years: float | None,
+    reading: ShareReading,
+) -> int:
+    """The level reached from the counts of ``reading`` alone (no explanations built)."""
+    per_item = unit_size(reading, standard.max_rating)
+    sizes = standard.scope_sizes
+    level = 0
+    for lv in standard.levels:
+        holds = total >= lv.min_total and all(
+            counts[(r.rating, r.scope)] * r.minimum.denominator
+            >= r.minimum.numerator * sizes[r.scope] * per_item
+            for r in lv.share_rules
+        )
+        if lv.min_operating_years is not None:
+            holds = holds and operating_years is not None
+            holds = holds and operating_years >= lv.min_operating_years  # type: ignore[operator]
+        if not holds:
+            break
+        level = lv.level
+    return level
+
+
 def reached_level(levels: Sequence[LevelResult]) -> int:
     """The highest level reached (levels are cumulative); 0 when none."""
     level = 0
@@ -339,13 +416,21 @@ def reached_level(levels: Sequence[LevelResult]) -> int:
 
 # ---- the evaluator --------------------------------------------------------------------------
 def evaluate(
-    assessment: Assessment, standard: Standard | None = None, *, allow_missing: bool = False
+    assessment: Assessment,
+    standard: Standard | None = None,
+    *,
+    allow_missing: bool = False,
+    reading: ShareReading | None = None,
 ) -> Evaluation:
     """Evaluate ``assessment`` against ``standard`` (default: the shipped standard it names).
 
-    Pure: no I/O beyond loading a shipped standard once, no clock, no global state.
+    ``reading`` is the reading of "met" in the share rules (``rated_10``, ``rated_5_or_10`` or
+    ``share_of_points``; default: the one the edition names). ``Evaluation.readings`` gives the
+    level under every reading. Pure: no I/O beyond loading a shipped standard once, no clock,
+    no global state.
     """
     std = resolve_standard(assessment, standard)
+    used = std.share_reading if reading is None else check_reading(reading)
     missing = _check_items(assessment, std, allow_missing)
     top = std.max_rating
     scores = assessment.scores
@@ -357,6 +442,8 @@ def evaluate(
     f_sum = size.copy()
     c_top = [0] * n_d
     f_top = [0] * n_d
+    c_rated = [0] * n_d  # ratings above 0, for the rated_5_or_10 reading
+    f_rated = [0] * n_d
     not_assessed = []
     for item_id, d, sec in std.item_positions:
         sec += n_d
@@ -377,16 +464,37 @@ def evaluate(
             c_top[d] += 1
         if f == top:
             f_top[d] += 1
+        if c:
+            c_rated[d] += 1
+        if f:
+            f_rated[d] += 1
     total = sum(c_sum[:n_d]) + sum(f_sum[:n_d])
     d_pos = {d.id: k for k, d in enumerate(std.domains)}
-    top_counts: dict[tuple[Rating, str], int] = {}
-    for scope in std.scopes:
-        top_counts[("c_rate", scope.id)] = sum(c_top[d_pos[d]] for d in scope.domains)
-        top_counts[("f_rate", scope.id)] = sum(f_top[d_pos[d]] for d in scope.domains)
+    per_domain: dict[ShareReading, tuple[list[int], list[int]]] = {
+        "rated_10": (c_top, f_top),
+        "rated_5_or_10": (c_rated, f_rated),
+        "share_of_points": (c_sum, f_sum),
+    }
+    counts: dict[ShareReading, dict[tuple[Rating, str], int]] = {}
+    for name, (c_per, f_per) in per_domain.items():
+        counts[name] = {}
+        for scope in std.scopes:
+            positions = [d_pos[d] for d in scope.domains]
+            counts[name][("c_rate", scope.id)] = sum(c_per[k] for k in positions)
+            counts[name][("f_rate", scope.id)] = sum(f_per[k] for k in positions)
+    years = assessment.operating_years
     levels = level_results(
-        std, top_counts=top_counts, total=total, operating_years=assessment.operating_years
+        std, top_counts=counts[used], total=total, operating_years=years, reading=used
     )
     level = reached_level(levels)
+    readings = tuple(
+        trusted(
+            ReadingLevel,
+            reading=name,
+            level=level if name == used else level_under(std, counts[name], total, years, name),
+        )
+        for name in READINGS
+    )
 
     def area_score(k: int, area_id: str, name: Text) -> AreaScore:
         return trusted(
@@ -421,6 +529,8 @@ def evaluate(
         counted_as_zero=tuple(missing),
         domains_not_assessed=tuple(d.id for d in domains if d.items and not d.rated_items),
         operating_years=assessment.operating_years,
+        reading=used,
+        readings=readings,
     )
 
 
@@ -448,13 +558,14 @@ def evaluate_many(
     """
     from ccmm._many import evaluate_frame
 
-    return evaluate_frame(scores_frame, standard, allow_missing=allow_missing)
+    return evaluate_frame(scores_frame, standard, allow_missing=allow_missing, reading=reading)
 
 
 __all__ = [
     "AreaScore",
     "Evaluation",
     "LevelResult",
+    "ReadingLevel",
     "RuleResult",
     "evaluate",
     "evaluate_many",

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ccmm._errors import StandardError
 from ccmm._model import FrozenModel
+from ccmm._readings import ShareReading
 from ccmm._text import Text
 
 Rating = Literal["c_rate", "f_rate"]
@@ -167,6 +168,8 @@ class Standard(_StandardModel):
     sections: tuple[Section, ...]
     scopes: tuple[Scope, ...]
     levels: tuple[LevelRule, ...]
+    # How a share rule counts "met" unless a call names another (see ccmm._readings).
+    share_reading: ShareReading = "rated_10"
     clauses: tuple[Clause, ...]
     glossary: tuple[GlossaryTerm, ...] = ()
 

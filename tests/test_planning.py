@@ -20,6 +20,7 @@ from strategies_assessments import STANDARD, assessments
 from strategies_standards import GRADES, ratings_of, standards_with_assessments
 
 import ccmm
+from ccmm._readings import READINGS
 from ccmm.examples import load_example_assessment
 from ccmm.planning import plan
 
@@ -27,18 +28,35 @@ RATING_INDEX = {"c_rate": 0, "f_rate": 1}
 
 
 # ---- independent oracles ---------------------------------------------------------------------
+def observed_share(
+    standard: ccmm.Standard,
+    ratings: dict[str, tuple[int, int]],
+    rule: ccmm.standard.ShareRule,
+    reading: str = "rated_10",
+) -> tuple[int, int]:
+    """(what counts, out of how much) for one share rule, restated per reading of "met"."""
+    members = [i.id for i in standard.items if i.domain in standard.scope(rule.scope).domains]
+    values = [ratings[i][RATING_INDEX[rule.rating]] for i in members]
+    if reading == "rated_10":
+        return sum(1 for v in values if v == GRADES[-1]), len(values)
+    if reading == "rated_5_or_10":
+        return sum(1 for v in values if v in (5, 10)), len(values)
+    assert reading == "share_of_points"
+    return sum(values), GRADES[-1] * len(values)
+
+
 def score_rules_hold(
-    standard: ccmm.Standard, ratings: dict[str, tuple[int, int]], upto: int
+    standard: ccmm.Standard,
+    ratings: dict[str, tuple[int, int]],
+    upto: int,
+    reading: str = "rated_10",
 ) -> bool:
     """The share and total rules of levels 1..upto, restated from the standard's definition."""
     total = sum(c + f for c, f in ratings.values())
     for lv in standard.levels[:upto]:
         for rule in lv.share_rules:
-            members = [
-                i.id for i in standard.items if i.domain in standard.scope(rule.scope).domains
-            ]
-            top = sum(1 for i in members if ratings[i][RATING_INDEX[rule.rating]] == GRADES[-1])
-            if Fraction(top) < rule.minimum * len(members):
+            count, out_of = observed_share(standard, ratings, rule, reading)
+            if Fraction(count) < rule.minimum * out_of:
                 return False
         if total < lv.min_total:
             return False
@@ -50,6 +68,7 @@ def fewest_steps_brute_force(
     assessment: ccmm.Assessment,
     target: int,
     frozen: Iterable[str] = (),
+    reading: str = "rated_10",
 ) -> int | None:
     """The fewest one-grade raises meeting the score rules of levels 1..target (None: none can)."""
     base = ratings_of(standard, assessment)
@@ -67,7 +86,7 @@ def fewest_steps_brute_force(
         if best is not None and cost >= best:
             continue
         ratings = {i: (GRADES[combo[2 * k]], GRADES[combo[2 * k + 1]]) for k, i in enumerate(ids)}
-        if score_rules_hold(standard, ratings, target):
+        if score_rules_hold(standard, ratings, target, reading):
             best = cost
     return best
 
@@ -374,3 +393,22 @@ def test_incomplete_assessments_are_refused_as_by_the_evaluator() -> None:
     assessment = load_example_assessment()
     with pytest.raises(ccmm.IncompleteAssessmentError):
         plan(assessment.with_scores({k: v for k, v in assessment.scores.items() if k != "1"}), 3)
+
+
+# ---- every reading of "met" (issue #19) ------------------------------------------------------
+@given(standards_with_assessments(), st.sampled_from(READINGS), st.data())
+def test_no_plan_with_fewer_steps_exists_under_every_reading(
+    pair: tuple[ccmm.Standard, ccmm.Assessment], reading: str, data: st.DataObject
+) -> None:
+    standard, assessment = pair
+    target = data.draw(targets(standard))
+    frozen = data.draw(st.lists(st.sampled_from(standard.item_ids), unique=True, max_size=2))
+    result = plan(assessment, target, standard, frozen_items=frozen, reading=reading)  # type: ignore[arg-type]
+    fewest = fewest_steps_brute_force(standard, assessment, target, frozen, reading)
+    if fewest is None:
+        assert result.steps == ()
+        assert not result.reachable
+    else:
+        assert len(result.steps) == fewest
+        after = ratings_of(standard, result.apply(assessment))
+        assert score_rules_hold(standard, after, target, reading)

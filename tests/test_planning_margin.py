@@ -5,17 +5,19 @@ from __future__ import annotations
 import itertools
 
 from hypothesis import given
+from hypothesis import strategies as st
 from strategies_assessments import STANDARD, assessments
 from strategies_standards import GRADES, ratings_of, standards_with_assessments
 from test_planning import score_rules_hold
 
 import ccmm
+from ccmm._readings import READINGS
 from ccmm.examples import load_example_assessment
 from ccmm.planning import margin
 
 
 def fewest_downgrades_brute_force(
-    standard: ccmm.Standard, assessment: ccmm.Assessment, level: int
+    standard: ccmm.Standard, assessment: ccmm.Assessment, level: int, reading: str = "rated_10"
 ) -> int | None:
     """The fewest one-grade downgrades after which a score rule of levels 1..level fails.
 
@@ -32,7 +34,7 @@ def fewest_downgrades_brute_force(
         if best is not None and cost >= best:
             continue
         ratings = {i: (GRADES[combo[2 * k]], GRADES[combo[2 * k + 1]]) for k, i in enumerate(ids)}
-        if not score_rules_hold(standard, ratings, level):
+        if not score_rules_hold(standard, ratings, level, reading):
             best = cost
     return best
 
@@ -120,3 +122,18 @@ def test_level_zero_has_nothing_to_lose() -> None:
     assert result.downgrades_needed is None
     assert result.downgrades == ()
     assert result.rules == ()
+
+
+@given(standards_with_assessments(overlapping=True), st.sampled_from(READINGS))
+def test_the_margin_is_the_fewest_downgrades_under_every_reading(
+    pair: tuple[ccmm.Standard, ccmm.Assessment], reading: str
+) -> None:
+    standard, assessment = pair
+    result = margin(assessment, standard, reading=reading)  # type: ignore[arg-type]
+    assert result.level == ccmm.evaluate(assessment, standard, reading=reading).level  # type: ignore[arg-type]
+    fewest = fewest_downgrades_brute_force(standard, assessment, result.level, reading)
+    assert result.downgrades_needed == fewest
+    assert len(result.downgrades) == (fewest or 0)
+    if fewest is not None:
+        after = result.apply(assessment)
+        assert ccmm.evaluate(after, standard, reading=reading).level < result.level  # type: ignore[arg-type]

@@ -28,7 +28,9 @@ def cmd_evaluate(args: argparse.Namespace, progress: Progress) -> Outcome:
         raise InputDataError("--evidence needs --as-of DATE (the day the data is judged on)")
     with progress.step(f"evaluating {path}"):
         assessment = read_assessment(path, standard=standard)
-        evaluation = evaluate(assessment, standard, allow_missing=args.allow_missing)
+        evaluation = evaluate(
+            assessment, standard, allow_missing=args.allow_missing, reading=args.reading
+        )
     sections: list[object] = [EvaluationSection(evaluation, organisation=assessment.organisation)]
     if args.evidence is not None:
         from ccmm.evidence import merge, suggest_from_directory
@@ -41,7 +43,7 @@ def cmd_evaluate(args: argparse.Namespace, progress: Progress) -> Outcome:
         if args.policy != "report":
             # The gate applies to the assessment as the data leaves it.
             assessment = merged.assessment
-            evaluation = evaluate(assessment, standard, allow_missing=True)
+            evaluation = evaluate(assessment, standard, allow_missing=True, reading=args.reading)
             sections.append(EvaluationSection(evaluation, organisation=assessment.organisation))
     if args.min_level is not None and args.min_level > len(evaluation.levels):
         raise InputDataError(
@@ -95,6 +97,7 @@ def cmd_plan(args: argparse.Namespace, progress: Progress) -> Outcome:
             args.to,
             standard,
             frozen_items=args.freeze,
+            reading=args.reading,
         )
     report = Report(
         title=Text(

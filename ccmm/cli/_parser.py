@@ -8,6 +8,7 @@ import sys
 from typing import NoReturn
 
 from ccmm._escape import one_line
+from ccmm._readings import READINGS
 from ccmm.cli._agreement import cmd_agreement
 from ccmm.cli._assessment import cmd_compare, cmd_evaluate, cmd_plan, cmd_template
 from ccmm.cli._catalogue import cmd_catalogue
@@ -53,6 +54,16 @@ def _common() -> _Parser:
     )
     group.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
     return common
+
+
+def _reading_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--reading",
+        choices=READINGS,
+        default=None,
+        help='what "met" means in a share rule: an item rated 10 (rated_10, the edition\'s '
+        "default), rated 5 or 10 (rated_5_or_10), or the share of points (share_of_points)",
+    )
 
 
 def _standard_option(parser: argparse.ArgumentParser) -> None:
@@ -114,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         "unrated items; with cap or fill-missing --min-level gates the merged assessment",
     )
     _standard_option(p)
+    _reading_option(p)
 
     p = add("plan", cmd_plan, "The fewest rating steps from an assessment to a target level.")
     p.add_argument("file", type=input_file, help="assessment (.json, .yaml, .csv)")
@@ -127,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="plan from an assessment with unrated items, counting them as 0",
     )
     _standard_option(p)
+    _reading_option(p)
 
     p = add("compare", cmd_compare, "What changed between two assessments.")
     p.add_argument("old", type=input_file, help="earlier assessment")

@@ -424,6 +424,8 @@ def evaluation_blocks(section: EvaluationSection, lang: Lang, *, depth: int = 2)
         blocks.append(Para(f"{label('not_assessed', lang)}: {', '.join(ev.domains_not_assessed)}"))
     if ev.counted_as_zero:
         blocks.append(Para(f"{label('counted_as_zero', lang)}: {', '.join(ev.counted_as_zero)}"))
+    if ev.readings_differ:  # the standard leaves "met" open: say when the choice matters
+        blocks.append(Para(ev.readings_line()))
     return blocks
 
 
