@@ -117,11 +117,17 @@ class Context:
     """The inputs of one [`ccmm.evidence.suggest`][] call, with views computed once."""
 
     def __init__(
-        self, originals: Mapping[str, object], frames: Mapping[str, pd.DataFrame], as_of: dt.date
+        self,
+        originals: Mapping[str, object],
+        frames: Mapping[str, pd.DataFrame],
+        as_of: dt.date,
+        *,
+        allow_approved_adjustments: bool = False,
     ) -> None:
         self.originals = originals
         self.frames = frames
         self.as_of = as_of
+        self.allow_approved_adjustments = allow_approved_adjustments
 
     def has(self, *tables: str) -> list[str]:
         """The tables among ``tables`` that were not given."""
@@ -505,41 +511,66 @@ def _monthly_continuity(ctx: Context, params: Mapping[str, Any]) -> Outcome:
 def _attainment_share(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     test = str(params["test"])
     rule = str(params["rule"])
+    window = int(params.get("window_months", 3))
     wording = "on target" if test == "meets" else "on target or improving"
-    summary = f"the share of the centre's monthly metrics {wording} meets rule {rule!r}"
+    summary = (
+        f"the share of the centre's monthly metrics {wording} meets rule {rule!r} in each of the "
+        f"last {window} complete months"
+    )
     stop = ctx.blocked(summary, "registry", "facts")
     if stop is not None:
         return stop
     from ccmm.kpi._attainment import attainment
 
-    month = last_complete_month(ctx.as_of)
-    month_end = month.end_time.date()
-    try:
-        result = attainment(
-            ctx.frames["facts"], registry=ctx.frames["registry"], rule=rule, as_of=month_end
+    last = last_complete_month(ctx.as_of)
+    months = [last - k for k in range(window - 1, -1, -1)]
+    rows: list[OffendingRow] = []
+    counted = total = 0
+    passed = True
+    shares: list[str] = []
+    threshold = ""
+    for month in months:
+        try:
+            result = attainment(
+                ctx.frames["facts"],
+                registry=ctx.frames["registry"],
+                rule=rule,
+                as_of=month.end_time.date(),
+            )
+        except CCMMError as exc:
+            return _not_run(
+                summary,
+                f"attainment cannot be judged for {_month_label(month)}: {exc}",
+                ("facts",),
+            )
+        share_test = next(t for t in result.tests if t.test == test)
+        if share_test.total == 0:
+            return _not_run(
+                summary, f"no metric can be judged in {_month_label(month)}", ("facts",)
+            )
+        counted += share_test.counted
+        total += share_test.total
+        passed &= share_test.passed
+        threshold = str(share_test.threshold)
+        shares.append(f"{_month_label(month)}: {share_test.counted}/{share_test.total}")
+        rows.extend(
+            OffendingRow(
+                table="facts",
+                row_key=f"entity={result.entity_level}:{result.entity_id}, metric={m.metric}, "
+                f"month={_month_label(month)}",
+                message=f"{m.metric!r} is not {wording} in {_month_label(month)}: {m.reason}",
+            )
+            for m in result.metrics
+            if not (m.meets or (test == "meets_or_improving" and m.improving))
         )
-    except CCMMError as exc:
-        return _not_run(summary, f"attainment cannot be judged: {exc}", ("facts",))
-    share_test = next(t for t in result.tests if t.test == test)
-    if share_test.total == 0:
-        return _not_run(summary, "no metric of the entity can be judged", ("facts",))
-    rows = [
-        OffendingRow(
-            table="facts",
-            row_key=f"entity={result.entity_level}:{result.entity_id}, metric={m.metric}",
-            message=f"{m.metric!r} is not {wording} in {_month_label(month)}: {m.reason}",
-        )
-        for m in result.metrics
-        if not (m.meets or (test == "meets_or_improving" and m.improving))
-    ]
     figures: dict[str, float | int | str] = {
-        "counted": share_test.counted,
-        "total": share_test.total,
-        "share": str(share_test.share),
-        "threshold": str(share_test.threshold),
-        "month": _month_label(month),
+        "counted": counted,
+        "total": total,
+        "shares": "; ".join(shares),
+        "threshold": threshold,
+        "months": f"{_month_label(months[0])} to {_month_label(months[-1])}",
     }
-    return _result(summary, share_test.total, rows, figures, passed=share_test.passed)
+    return _result(summary, total, rows, figures, passed=passed)
 
 
 def _present_metrics(ctx: Context, names: Iterable[str]) -> list[str]:
@@ -668,6 +699,130 @@ def _analysed_every_quarter(ctx: Context, params: Mapping[str, Any]) -> Outcome:
         if q not in analysed
     ]
     return _result(summary, len(full), rows, {"metrics": ", ".join(metrics)})
+
+
+def _flagged(value: object) -> bool:
+    """A true flag cell: True, 1, or text true/1/yes (CSV and hand-built frames alike)."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer | float | np.floating):
+        return value == 1
+    return isinstance(value, str) and value.strip().lower() in ("true", "1", "yes")
+
+
+def _fact_row_key(facts: pd.DataFrame, p: int) -> str:
+    """The key of fact row ``p`` (the facts table's key columns), as CRUCIAL writes it."""
+    return ", ".join(
+        f"{c}={fmt(facts[c].iloc[p])}"
+        for c in ("period_start", "period", "entity_level", "entity_id", "metric")
+        if c in facts.columns
+    )
+
+
+def _no_hand_edits(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    allowed = ctx.allow_approved_adjustments
+    summary = "no fact value was changed by hand" + (
+        " (allow_approved_adjustments: a hand edit with an approval reference passes)"
+        if allowed
+        else ""
+    )
+    stop = ctx.blocked(summary, "facts")
+    if stop is not None:
+        return stop
+    facts = ctx.frames["facts"]
+    adjusted = np.array([_flagged(v) for v in facts["manually_adjusted"]], dtype=bool)
+    approved = ~_blank(facts["adjustment_ref"]) if "adjustment_ref" in facts else None
+    rows = []
+    for p in np.flatnonzero(adjusted):
+        if allowed and approved is not None and approved[p]:
+            continue
+        why = "was adjusted by hand" + (" without an approval reference" if allowed else "")
+        rows.append(
+            OffendingRow(
+                table="facts",
+                row_key=_fact_row_key(facts, int(p)),
+                message=f"value {fmt(facts['value'].iloc[p])} {why}",
+            )
+        )
+    figures: dict[str, float | int | str] = {
+        "adjusted_rows": int(adjusted.sum()),
+        "allow_approved_adjustments": "yes" if allowed else "no",
+    }
+    return _result(summary, len(facts), rows, figures)
+
+
+def _improvement_reflects_capability(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    months = int(params["months"])
+    columns = ("definition_reviewed_on", "target_set_on")
+    summary = (
+        f"no metric improved over the last {months} complete months while its own definition "
+        "was reviewed or its target reset inside that window"
+    )
+    stop = ctx.blocked(summary, "registry", "facts")
+    if stop is not None:
+        return stop
+    present = [c for c in columns if c in ctx.frames["registry"].columns]
+    if not present:
+        return _not_run(
+            summary,
+            "the registry has no definition_reviewed_on nor target_set_on column",
+            [f"registry.{c}" for c in columns],
+        )
+    last = last_complete_month(ctx.as_of)
+    first = last - (months - 1)
+    start, end = first.start_time, last.end_time
+    changed: dict[str, list[tuple[str, pd.Timestamp]]] = {}
+    for column in present:
+        when = pd.to_datetime(ctx.registry[column], errors="coerce")
+        if isinstance(when.dtype, pd.DatetimeTZDtype):
+            when = when.dt.tz_localize(None)
+        for metric, day in when.items():
+            if pd.notna(day):
+                changed.setdefault(str(metric), []).append((column, day))
+    facts = ctx.frames["facts"]
+    value = _numbers(facts["value"])
+    period = facts["period"].astype(object).map(fmt).to_numpy()
+    entity = facts["entity_id"].astype(object).map(fmt).to_numpy()
+    month = ctx.fact_month
+    series: dict[tuple[str, str], dict[pd.Period, float]] = {}
+    for p in np.flatnonzero(period == "month"):
+        m, when = str(ctx.fact_metric[p]), month.iloc[p]
+        if m in changed and pd.notna(when) and first <= when <= last and math.isfinite(value[p]):
+            series.setdefault((m, str(entity[p])), {})[when] = float(value[p])
+    rows = []
+    checked = 0
+    for (m, eid), by_month in sorted(series.items()):
+        direction = _direction_of(ctx, m)
+        if direction not in ("higher", "lower") or len(by_month) < 2:
+            continue
+        checked += 1
+        a, b = min(by_month), max(by_month)
+        gain = (by_month[b] - by_month[a]) * (1.0 if direction == "higher" else -1.0)
+        inside = [(c, d) for c, d in changed[m] if start <= d <= end]
+        if gain > 0 and inside:
+            what = " and ".join(
+                f"{'its definition was reviewed' if c == columns[0] else 'its target was set'} "
+                f"on {d.date().isoformat()}"
+                for c, d in inside
+            )
+            rows.append(
+                OffendingRow(
+                    table="facts",
+                    row_key=f"metric={m}, entity_id={eid}",
+                    message=f"{m!r} improved from {fmt(by_month[a])} ({_month_label(a)}) to "
+                    f"{fmt(by_month[b])} ({_month_label(b)}) while {what}: the gain may "
+                    "come from the change, not from capability",
+                )
+            )
+    if checked == 0:
+        return _not_run(
+            summary,
+            "no metric with a definition review or target date has two monthly values "
+            "in the window",
+            [f"registry.{c}" for c in columns],
+        )
+    figures = {"first_month": _month_label(first), "last_month": _month_label(last)}
+    return _result(summary, checked, rows, figures)
 
 
 # --------------------------------------------------------------------------------- intervals
@@ -812,6 +967,8 @@ CHECK_KINDS: Mapping[str, CheckFn] = {
     "target_refreshed": _target_refreshed,
     "monthly_continuity": _monthly_continuity,
     "attainment_share": _attainment_share,
+    "no_hand_edits": _no_hand_edits,
+    "improvement_reflects_capability": _improvement_reflects_capability,
     "metric_recorded_monthly": _metric_recorded_monthly,
     "below_target_analysed": _below_target_analysed,
     "analysed_every_quarter": _analysed_every_quarter,

@@ -86,12 +86,18 @@ def read_evidence_tables(path: str | PathLike[str]) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def suggest_from_directory(path: str | PathLike[str], *, as_of: dt.date | str) -> Suggestions:
+def suggest_from_directory(
+    path: str | PathLike[str], *, as_of: dt.date | str, allow_approved_adjustments: bool = False
+) -> Suggestions:
     """[`ccmm.evidence.suggest`][] on the CSV tables of directory ``path``.
 
     This is what ``ccmm evaluate FILE --evidence DIR`` calls.
     """
-    return suggest(**read_evidence_tables(path), as_of=as_of)
+    return suggest(
+        **read_evidence_tables(path),
+        as_of=as_of,
+        allow_approved_adjustments=allow_approved_adjustments,
+    )
 
 
 __all__ = ["read_evidence_tables", "suggest_from_directory"]

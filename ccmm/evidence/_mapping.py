@@ -30,6 +30,8 @@ CheckKind = Literal[
     "target_refreshed",
     "monthly_continuity",
     "attainment_share",
+    "no_hand_edits",
+    "improvement_reflects_capability",
     "metric_recorded_monthly",
     "below_target_analysed",
     "analysed_every_quarter",

@@ -96,11 +96,14 @@ def suggest(
     analysis_log: object | None = None,
     survey: object | None = None,
     as_of: dt.date | str,
+    allow_approved_adjustments: bool = False,
 ) -> Suggestions:
     """Suggest ratings for the items of CC-CMM-OC 2017 that the centre's data can judge.
 
     Each table is optional (pandas or polars, with the columns of its canonical table spec);
-    ``as_of`` is the date the assessment is made for. For every item of the evidence mapping
+    ``as_of`` is the date the assessment is made for. ``allow_approved_adjustments`` lets a
+    fact value changed by hand pass 114.2 when it carries an approval reference (by default every
+    hand edit fails 114.2); the result records the setting. For every item of the evidence mapping
     whose checks can all run on the tables given, the F-Rate (and, where the data shows a method
     exists, the C-Rate) is the lowest grade among its checks, with every check's figures and
     offending rows as evidence. Items that cannot be judged are listed in ``not_judged`` with the
@@ -111,6 +114,11 @@ def suggest(
     never raised.
     """
     day = as_date(as_of)
+    if not isinstance(allow_approved_adjustments, bool):
+        raise InputDataError(
+            "allow_approved_adjustments must be True or False, got "
+            f"{type_name(allow_approved_adjustments)}"
+        )
     given: dict[str, object] = {
         "registry": registry,
         "facts": facts,
@@ -121,7 +129,7 @@ def suggest(
     originals, frames = _inputs(given)
     mapping = load_evidence_map()
     standard = load_standard(mapping.standard_id, mapping.edition)
-    ctx = Context(originals, frames, day)
+    ctx = Context(originals, frames, day, allow_approved_adjustments=allow_approved_adjustments)
     cache: dict[str, Evidence] = {}
 
     def run(name: str) -> Evidence:
@@ -169,6 +177,7 @@ def suggest(
         inputs=tuple(frames),
         suggestions=tuple(suggestions),
         not_judged=tuple(not_judged),
+        allow_approved_adjustments=allow_approved_adjustments,
     )
 
 

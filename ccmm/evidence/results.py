@@ -80,6 +80,13 @@ class NotJudged(FrozenModel):
     reason: str
 
 
+#: What a report says when ``allow_approved_adjustments`` was used.
+APPROVED_ADJUSTMENTS_NOTE = (
+    "Setting allow_approved_adjustments was used: values changed by hand that carry an approval "
+    "reference passed 114.2."
+)
+
+
 class Suggestions(FrozenModel):
     """Everything [`ccmm.evidence.suggest`][] found, items in catalogue order."""
 
@@ -89,6 +96,8 @@ class Suggestions(FrozenModel):
     inputs: tuple[str, ...]
     suggestions: tuple[Suggestion, ...]
     not_judged: tuple[NotJudged, ...]
+    #: True when hand edits with an approval reference were let pass 114.2 (see suggest()).
+    allow_approved_adjustments: bool = False
 
     def get(self, item: str) -> Suggestion | None:
         """The suggestion for ``item``, or ``None`` when there is none."""
@@ -129,6 +138,8 @@ class Suggestions(FrozenModel):
             c = "–" if s.c_rate is None else str(s.c_rate)
             cells = (s.item, s.f_rate, c, checks or "—", shown or "—")
             lines.append("| " + " | ".join(cell(x) for x in cells) + " |")
+        if self.allow_approved_adjustments:
+            lines += ["", APPROVED_ADJUSTMENTS_NOTE]
         if self.not_judged:
             lines += ["", "Not judged:", ""]
             lines += [f"- {n.item}: {n.reason}" for n in self.not_judged]
@@ -192,6 +203,7 @@ class MergeResult(FrozenModel):
 
 
 __all__ = [
+    "APPROVED_ADJUSTMENTS_NOTE",
     "CheckStatus",
     "Evidence",
     "ItemVerdict",
