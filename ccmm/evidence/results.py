@@ -203,7 +203,6 @@ class MergeResult(FrozenModel):
 
 
 __all__ = [
-    "APPROVED_ADJUSTMENTS_NOTE",
     "CheckStatus",
     "Evidence",
     "ItemVerdict",
