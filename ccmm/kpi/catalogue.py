@@ -110,6 +110,9 @@ class ReferenceValue(_Frozen):
     comparison: Comparison
     threshold_seconds: int | None = Field(default=None, ge=0)
     source: str
+    #: The KPI definition the value is measured under (an id of the KPI's ``definitions``), when
+    #: the source names one (e.g. service level over answered calls).
+    definition: str | None = None
 
 
 class Kpi(_Frozen):
@@ -205,6 +208,13 @@ class KpiCatalogue(_Frozen):
                 f"KPI {k.id!r}: reference source {r.source!r} is not declared under sources"
                 for r in k.reference_values
                 if r.source not in self.sources
+            ]
+            defined = {d.id for d in k.definitions}
+            problems += [
+                f"KPI {k.id!r}: reference definition {r.definition!r} is not among "
+                f"{sorted(defined)}"
+                for r in k.reference_values
+                if r.definition is not None and r.definition not in defined
             ]
         if problems:
             raise ValueError("; ".join(problems))
