@@ -616,7 +616,9 @@ def _direction_of(ctx: Context, metric: str) -> str | None:
     from ccmm.kpi.catalogue import load_kpi_catalogue
 
     try:
-        return str(load_kpi_catalogue().get(metric).direction)
+        found = str(load_kpi_catalogue().get(metric).direction)
+        # A band (e.g. occupancy) has no better direction: a miss is not a shortfall here.
+        return found if found in ("higher", "lower") else None
     except (KeyError, CCMMError):
         return None
 

@@ -34,7 +34,7 @@ Dimension = Literal[
     "operating-efficiency",
 ]
 CopcFamily = Literal["service", "quality", "cost", "revenue", "satisfaction"]
-Direction = Literal["higher", "lower"]
+Direction = Literal["higher", "lower", "band"]
 Comparison = Literal[">=", "<=", "approx"]
 ReferenceKind = Literal["industry", "suggested", "target", "world-class", "guidance"]
 ComputedBy = Literal["compute", "compute_agents"]
@@ -115,8 +115,25 @@ class ReferenceValue(_Frozen):
     definition: str | None = None
 
 
+class Band(_Frozen):
+    """The range a ``direction: band`` KPI should stay in (both bounds inclusive)."""
+
+    lower: float
+    upper: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if not self.lower <= self.upper:
+            raise ValueError(f"band lower must not exceed upper, got {self.lower} > {self.upper}")
+        return self
+
+
 class Kpi(_Frozen):
-    """One contact-centre KPI of the catalogue."""
+    """One contact-centre KPI of the catalogue.
+
+    ``direction`` says which way is better: ``higher``, ``lower``, or ``band`` (neither too low
+    nor too high: inside ``band`` is on target, e.g. occupancy).
+    """
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: Text
@@ -125,6 +142,7 @@ class Kpi(_Frozen):
     copc_family: CopcFamily
     unit: str = Field(min_length=1)
     direction: Direction
+    band: Band | None = None
     table: str = Field(description="the table the input columns come from")
     computed_by: tuple[ComputedBy, ...] = ()
     formula: Formula
@@ -135,6 +153,11 @@ class Kpi(_Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Kpi:
+        if (self.direction == "band") != (self.band is not None):
+            raise ValueError(
+                f"KPI {self.id!r}: direction band needs band lower and upper bounds, and only "
+                "direction band takes them"
+            )
         if self.definitions:
             if self.ratio is None:
                 raise ValueError(f"KPI {self.id!r} has definitions but no ratio")
@@ -258,6 +281,7 @@ def load_kpi_catalogue() -> KpiCatalogue:
 
 
 __all__ = [
+    "Band",
     "Category",
     "CategoryInfo",
     "Comparison",

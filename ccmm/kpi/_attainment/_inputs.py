@@ -95,6 +95,7 @@ class MetricInfo:
     registry_target: float | None
     ratio: bool | None
     problems: tuple[str, ...]
+    band: tuple[float, float] | None = None
 
 
 def check_scope(
@@ -236,9 +237,12 @@ def metric_info(
         text = str(raw_direction).strip().lower()
         if text in ("higher", "lower"):
             direction = "higher" if text == "higher" else "lower"
+        elif text == "band" and getattr(kpi, "band", None) is not None:
+            direction = "band"
         else:
             problems.append(
-                f"direction of metric {metric!r} must be 'higher' or 'lower', got {raw_direction!r}"
+                f"direction of metric {metric!r} must be 'higher' or 'lower' (or 'band' for a "
+                f"catalogue KPI with a band), got {raw_direction!r}"
             )
     elif len(problems) == conflicts:
         problems.append(
@@ -261,7 +265,9 @@ def metric_info(
             problems.append(f"registry target of metric {metric!r} is not a number: {raw_target!r}")
     # A catalogue KPI is a ratio of sums exactly when it declares one; unknown when not listed.
     ratio = None if kpi is None else getattr(kpi, "ratio", None) is not None
+    bounds = getattr(kpi, "band", None) if direction == "band" else None
     return MetricInfo(
+        band=None if bounds is None else (float(bounds.lower), float(bounds.upper)),
         direction=direction,
         direction_source=source if direction is not None else None,
         category=text_attr("category"),

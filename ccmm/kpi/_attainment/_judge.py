@@ -165,10 +165,9 @@ def _trend(
             f"{needed} needed",
         )
     slope = theil_sen_slope(run)
-    if direction is None:
-        return _Trend(
-            len(run), start, None, None, None, slope, False, "trend not judged: no direction"
-        )
+    if direction is None or direction == "band":
+        why = "no direction" if direction is None else "a band has no better direction"
+        return _Trend(len(run), start, None, None, None, slope, False, f"trend not judged: {why}")
     alternative: Alternative = "increasing" if direction == "higher" else "decreasing"
     if rule.trend_test == "consecutive-improvement":
         steps = favourable_steps(run, alternative=alternative)
@@ -213,10 +212,23 @@ def judge_metric(
 ) -> MetricAttainment:
     problems = list(facts.problems) + list(info.problems)
     value = _level(facts, info, as_of_month, rule.level_periods, has_ratio_columns, problems)
-    target, target_source = _target(facts, info, as_of_month, problems)
     direction = info.direction
-    gap = None if value is None or target is None else value - target
-    if value is None or target is None or direction is None:
+    band = info.band if direction == "band" else None
+    if band is not None:
+        # Inside the band is on target; the gap is the distance to the nearer bound outside it.
+        target, target_source = None, None
+        lower, upper = band
+        gap = None if value is None else min(value - lower, 0.0) + max(value - upper, 0.0)
+    else:
+        target, target_source = _target(facts, info, as_of_month, problems)
+        gap = None if value is None or target is None else value - target
+    if band is not None and value is not None:
+        meets = lower <= value <= upper
+        level_text = (
+            f"{'on target' if meets else 'not on target'}: value {fmt_value(value)} "
+            f"{'inside' if meets else 'outside'} the band {fmt_value(lower)}..{fmt_value(upper)}"
+        )
+    elif value is None or target is None or direction is None:
         meets = False
         missing = [
             name
@@ -253,6 +265,8 @@ def judge_metric(
         improving=trend.improving,
         reason=f"{level_text}; {trend.summary}",
         problems=tuple(problems),
+        band_lower=None if band is None else band[0],
+        band_upper=None if band is None else band[1],
     )
 
 

@@ -20,7 +20,9 @@ from ccmm.kpi._attainment._rules import (
 class MetricAttainment(FrozenModel):
     """One metric: its level against target, its trend, and whether each counts.
 
-    ``gap`` is ``value - target`` (signed, in the metric's unit). ``statistic`` is the trend
+    ``gap`` is ``value - target`` (signed, in the metric's unit); for a ``band`` metric
+    (``band_lower`` .. ``band_upper``, e.g. occupancy) it is 0 inside the band, else the signed
+    distance to the nearer bound, and inside the band is on target. ``statistic`` is the trend
     test's statistic (Mann–Kendall S, or the number of consecutive favourable steps); ``p_value``
     is one-sided in the favourable direction (``None`` for the consecutive-improvement test or
     when the direction is unknown); ``slope`` is the Theil–Sen slope per month. ``problems``
@@ -47,6 +49,8 @@ class MetricAttainment(FrozenModel):
     improving: bool
     reason: str
     problems: tuple[str, ...]
+    band_lower: float | None = None
+    band_upper: float | None = None
 
     @property
     def meets_or_improving(self) -> bool:

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
 from ccmm._errors import InputDataError, StandardError
 from ccmm._model import FrozenModel
 
-Direction = Literal["higher", "lower"]
+Direction = Literal["higher", "lower", "band"]
 TrendTest = Literal["mann-kendall", "consecutive-improvement"]
 ShareTestName = Literal["meets", "meets_or_improving"]
 
