@@ -381,8 +381,9 @@ def test_demo_shows_assessor_and_data_side_by_side_and_never_supports_a_failed_c
     assert row is not None
     assert row.group(1) == "failed_lower"
     assert "supports" not in row.group(2)
-    assert "<td>assessor 10 / data –</td><td>assessor 0 / data 5</td>" in row.group(2)
-    assert "crucial.adjustment_approved (1/37)" in row.group(2)
+    # 114.2 fails every hand edit by default (issue #19): both of the example's hand edits.
+    assert "<td>assessor 10 / data –</td><td>assessor 0 / data 0</td>" in row.group(2)
+    assert "facts.no_hand_edits (2/37)" in row.group(2)
 
 
 @functools.cache
