@@ -558,7 +558,7 @@ def evaluate_many(
     """
     from ccmm._many import evaluate_frame
 
-    return evaluate_frame(scores_frame, standard, allow_missing=allow_missing, reading=reading)
+    return evaluate_frame(scores_frame, standard, allow_missing=allow_missing)
 
 
 __all__ = [
