@@ -40,11 +40,13 @@ class _MovedModule(types.ModuleType):
             raise AttributeError(name)
         new_name = self._renamed.get(name, name)
         value = getattr(importlib.import_module(self._home), new_name)
-        public = getattr(sys.modules["ccmm"], new_name, None) is value
-        warn_moved(
-            f"{self.__name__}.{name}",
-            f"ccmm.{new_name}" if public else f"{self._home}.{new_name} (private, may change)",
-        )
+        if not any(part.startswith("_") for part in self._home.split(".")):
+            new = f"{self._home}.{new_name}"  # the new home is itself public
+        elif getattr(sys.modules["ccmm"], new_name, None) is value:
+            new = f"ccmm.{new_name}"
+        else:
+            new = f"{self._home}.{new_name} (private, may change)"
+        warn_moved(f"{self.__name__}.{name}", new)
         return value
 
     def __dir__(self) -> list[str]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ccmm._errors import MissingExtraError
 
 if TYPE_CHECKING:
-    from ccmm.crucial.report import CrucialReport
+    from ccmm.crucial._report import CrucialReport
     from ccmm.kpi._attainment import AttainmentResult
     from ccmm.planning import Plan
     from ccmm.scoring import Evaluation

@@ -10,9 +10,15 @@ from test_kpi_compute import small_table
 
 from ccmm import InputDataError, StandardError
 from ccmm._tables import load_table_spec
-from ccmm.kpi import compute, compute_agents, load_kpi_catalogue
+from ccmm.kpi import (
+    AbandonDefinition,
+    ServiceLevelDefinition,
+    compute,
+    compute_agents,
+    kpi_computation,
+    load_kpi_catalogue,
+)
 from ccmm.kpi.catalogue import column_terms, parse_kpi_catalogue
-from ccmm.kpi.compute import AbandonDefinition, ServiceLevelDefinition, kpi_computation
 
 DIMENSIONS = {
     "customer": {"quality", "efficiency", "accessibility", "satisfaction"},

@@ -27,8 +27,6 @@ pytestmark = [
 PENDING_SHADOWED = [
     "ccmm.kpi.attainment",
     "ccmm.kpi.attainment.attainment",
-    "ccmm.kpi.compute",
-    "ccmm.kpi.compute.compute",
 ]
 
 RAW_ROLE = re.compile(r":(func|class|meth|mod|attr|exc|data|obj|const):`")

@@ -34,6 +34,7 @@ from ccmm._spark._frames import (
 )
 from ccmm._tables import TableSpec, load_table_spec, missing_columns
 from ccmm.crucial import _check as engine
+from ccmm.crucial._report import CrucialReport
 from ccmm.crucial._rules import (
     EXACT_FLOAT_LIMIT,
     AtMost,
@@ -43,7 +44,6 @@ from ccmm.crucial._rules import (
     TextPresent,
     row_rules,
 )
-from ccmm.crucial.report import CrucialReport
 from ccmm.crucial.schemas import EXPECTED_KIND, is_count_or_duration
 
 #: Failure cases kept per check and column; ``n_failures`` counts them all.

@@ -30,17 +30,7 @@ from ccmm._spark._frames import (
     window,
 )
 from ccmm._tables import TableSpec, load_table_spec
-from ccmm.kpi._frames import Freq
-from ccmm.kpi._validate import (
-    _SHOWN_ROWS,
-    ProblemCheck,
-    RowProblem,
-    _row_checks,
-    duplicates_problem,
-    raise_if_problems,
-    rows_problem,
-)
-from ccmm.kpi.compute import (
+from ccmm.kpi._compute import (
     PERIOD_COLUMN,
     AbandonDefinition,
     ServiceLevelDefinition,
@@ -50,6 +40,16 @@ from ccmm.kpi.compute import (
     _short_abandons_problems,
     _sum_columns,
     group_key,
+)
+from ccmm.kpi._frames import Freq
+from ccmm.kpi._validate import (
+    _SHOWN_ROWS,
+    ProblemCheck,
+    RowProblem,
+    _row_checks,
+    duplicates_problem,
+    raise_if_problems,
+    rows_problem,
 )
 
 #: Spark's date_trunc unit for each calendar period; weeks start on Monday, as in pandas.
@@ -337,7 +337,7 @@ def _rollup(
     freq: Freq | None,
     with_threshold: bool,
 ) -> tuple[pd.DataFrame, npt.NDArray[np.bool_] | None, int]:
-    """Per-group sums (laid out as `ccmm.kpi.compute._rollup`'s), mixed flags, row count."""
+    """Per-group sums (laid out as `ccmm.kpi._compute._rollup`'s), mixed flags, row count."""
     F = functions()
     keys: list[Any] = [frame[name].alias(name) for name in by]
     if freq is not None:

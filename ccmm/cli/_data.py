@@ -63,7 +63,7 @@ def cmd_kpi(args: argparse.Namespace, progress: Progress) -> Outcome:
 
     from ccmm._text import Text
     from ccmm.cli._tables import read_table
-    from ccmm.kpi.compute import compute, kpi_computation
+    from ccmm.kpi._compute import compute, kpi_computation
     from ccmm.report import Report, TableSection
 
     with progress.step(f"reading {args.intervals}"):

@@ -8,15 +8,16 @@ tables for use on their own. polars is imported only when a polars frame is pass
 
 from __future__ import annotations
 
+from ccmm._deprecated import install_moved_module
 from ccmm.crucial._check import check
-from ccmm.crucial._rules import CHECKS, PRINCIPLES, CheckDef, Principle
-from ccmm.crucial.report import (
+from ccmm.crucial._report import (
     FAILURE_COLUMNS,
     CheckResult,
     CrucialReport,
     PrincipleResult,
     Status,
 )
+from ccmm.crucial._rules import CHECKS, PRINCIPLES, CheckDef, Principle
 
 __all__ = [
     "CHECKS",
@@ -30,6 +31,10 @@ __all__ = [
     "Status",
     "check",
 ]
+
+# The report module is private since 0.2.0; its public names live here. The old import path keeps
+# working, with a warning, until 0.3.0.
+install_moved_module("ccmm.crucial.report", home="ccmm.crucial")
 
 
 def __dir__() -> list[str]:

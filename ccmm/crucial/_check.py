@@ -1,5 +1,5 @@
 """The CRUCIAL engine: validate each table with its pandera schema, then run the row and
-cross-table rules, and assemble a [`CrucialReport`][ccmm.crucial.report.CrucialReport].
+cross-table rules, and assemble a [`CrucialReport`][ccmm.crucial.CrucialReport].
 
 pandas and polars inputs take the same path after schema validation: a polars table is validated
 with its pandera.polars schema and then read column by column into pandas, so every rule is
@@ -25,6 +25,14 @@ from ccmm._exact import EXACT_TEXT
 from ccmm._pandera import pa_errors
 from ccmm._spark import is_spark_frame
 from ccmm._tables import TableSpec, load_table_spec, missing_columns
+from ccmm.crucial._report import (
+    FAILURE_COLUMNS,
+    CheckResult,
+    CrucialReport,
+    PrincipleResult,
+    Status,
+    first_per_check,
+)
 from ccmm.crucial._rules import (
     CHECK_BY_ID,
     CHECKS,
@@ -35,14 +43,6 @@ from ccmm.crucial._rules import (
     row_rules,
     text_missing,
     truthy,
-)
-from ccmm.crucial.report import (
-    FAILURE_COLUMNS,
-    CheckResult,
-    CrucialReport,
-    PrincipleResult,
-    Status,
-    first_per_check,
 )
 from ccmm.crucial.schemas import (
     EXPECTED_KIND,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ccmm._deprecated import install_moved_module
 from ccmm.kpi._attainment import (
     AttainmentResult,
     AttainmentRule,
@@ -14,8 +15,7 @@ from ccmm.kpi._attainment import (
     attainment,
     load_attainment_rules,
 )
-from ccmm.kpi.catalogue import Kpi, KpiCatalogue, load_kpi_catalogue
-from ccmm.kpi.compute import (
+from ccmm.kpi._compute import (
     AbandonDefinition,
     ComputedKpi,
     KpiComputation,
@@ -30,6 +30,7 @@ from ccmm.kpi.compute import (
     validate_intervals,
     validate_table,
 )
+from ccmm.kpi.catalogue import Kpi, KpiCatalogue, load_kpi_catalogue
 from ccmm.kpi.forecast import AccuracyFigures, ForecastAccuracy, forecast_accuracy
 from ccmm.kpi.survey import margin_of_error, survey_sample_size
 
@@ -63,6 +64,11 @@ __all__: list[str] = [
     "validate_intervals",
     "validate_table",
 ]
+
+
+# The module behind `compute` is private since 0.2.0 (the function hid it); the old import path
+# keeps working, with a warning, until 0.3.0.
+install_moved_module("ccmm.kpi.compute", home="ccmm.kpi")
 
 
 def __getattr__(name: str) -> Any:

@@ -465,7 +465,7 @@ __all__ = [
 def section_for(result: object) -> Section:
     """The report section that shows ``result``: an Evaluation, Plan, CrucialReport,
     AttainmentResult or StaffingResult (what their ``_repr_html_`` display)."""
-    from ccmm.crucial.report import CrucialReport
+    from ccmm.crucial._report import CrucialReport
     from ccmm.kpi._attainment import AttainmentResult
     from ccmm.planning import Plan
     from ccmm.scoring import Evaluation

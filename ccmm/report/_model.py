@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from ccmm._text import Text
 
 if TYPE_CHECKING:
-    from ccmm.crucial.report import CrucialReport
+    from ccmm.crucial._report import CrucialReport
     from ccmm.evidence import MergeResult, Suggestions
     from ccmm.kpi._attainment import AttainmentResult
     from ccmm.planning import Plan
