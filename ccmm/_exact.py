@@ -1,8 +1,8 @@
 """The range in which counts and durations are summed and compared exactly.
 
 Every integer up to 2**53 is exact in float64 (and far inside int64), so a count or duration at
-most :data:`MAX_EXACT` reads the same in every backend and a sum of such values never wraps
-around. :func:`ccmm.kpi.compute` refuses values and column totals beyond it; the CRUCIAL checks
+most `MAX_EXACT` reads the same in every backend and a sum of such values never wraps
+around. `ccmm.kpi.compute` refuses values and column totals beyond it; the CRUCIAL checks
 report values beyond it as findings (``column_in_exact_range``).
 """
 

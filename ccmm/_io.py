@@ -336,7 +336,7 @@ def read_assessment(
     Every problem in the file is reported at once, naming the file and the item or row. When
     ``standard`` is given — or the file names a standard ccmm ships — item ids and the
     standard's id and edition are checked against it too. The file must stay within ``limits``
-    (size, nesting, aliases, cell length, rows; see :class:`ccmm.Limits`), checked before it is
+    (size, nesting, aliases, cell length, rows; see `ccmm.Limits`), checked before it is
     parsed.
     """
     from ccmm._loader import list_standards, load_standard
@@ -379,7 +379,7 @@ def write_assessment(assessment: Assessment, path: str | PathLike[str]) -> None:
     """Write ``assessment`` as JSON (``.json``), YAML (``.yaml``/``.yml``) or xlsx (``.xlsx``).
 
     A workbook has the template's layout (sheets ``ratings`` and ``metadata``) and reads back
-    equal with :func:`read_assessment`; it needs the ``xlsx`` extra.
+    equal with `read_assessment`; it needs the ``xlsx`` extra.
     """
     file = Path(path)
     data = assessment.model_dump(mode="json")

@@ -1,6 +1,6 @@
-"""JSON reading within :class:`~ccmm.Limits`: nesting, number digits and text length bounded.
+"""JSON reading within `Limits`: nesting, number digits and text length bounded.
 
-Python's :mod:`json` recurses once per nesting level and turns any run of digits into an
+Python's `json` recurses once per nesting level and turns any run of digits into an
 ``int``; both are checked here before they can cost more than the file.
 """
 
@@ -44,7 +44,7 @@ def read_json(text: str, *, source: str, error: type[CCMMError], limits: Limits)
     """Parse JSON ``text`` within ``limits``: nesting, digits of numbers and length of strings.
 
     The nesting is measured before parsing (Python's parser recurses once per level), numbers
-    are refused before :class:`int` sees them, and ``NaN``/``Infinity`` (not JSON) are refused.
+    are refused before `int` sees them, and ``NaN``/``Infinity`` (not JSON) are refused.
     """
     depth = json_depth(text)
     if depth > limits.max_depth:

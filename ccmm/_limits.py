@@ -2,9 +2,9 @@
 
 A hostile or broken file must never cost unbounded time or memory: a 300-byte YAML file of nested
 aliases expands to billions of nodes, a 100,000-deep JSON array exhausts the stack, ``/dev/zero``
-never ends. Each reader takes ``limits=`` (a :class:`Limits`; the defaults fit every real
+never ends. Each reader takes ``limits=`` (a `Limits`; the defaults fit every real
 assessment and standard many times over) and checks the file against it *before* parsing or
-building anything, raising the reader's :class:`~ccmm.CCMMError` subclass that names the file
+building anything, raising the reader's `CCMMError` subclass that names the file
 and the limit. See ``docs/limits.md``.
 """
 

@@ -124,7 +124,7 @@ def load_standard(
       directory laid out like a shipped edition.
 
     Shipped standards are cached: loading twice returns the same object. A user's file must stay
-    within ``limits`` (see :class:`ccmm.Limits`), checked before it is parsed.
+    within ``limits`` (see `ccmm.Limits`), checked before it is parsed.
     """
     if standard is None:
         return _load_shipped(*DEFAULT_STANDARD)

@@ -8,8 +8,8 @@ are held back for the next chunk), but must not come back after another assessme
 ended a chunk.
 
 Every value is validated by the same function as the single-assessment path: each *distinct*
-rating goes through :class:`~ccmm.ItemScore`'s rating validator and each distinct
-``operating_years`` through :func:`~ccmm.assessment.check_operating_years`, so both paths accept
+rating goes through `ItemScore`'s rating validator and each distinct
+``operating_years`` through `ccmm.assessment._check_operating_years`, so both paths accept
 and refuse the same values; the per-row work is table look-ups.
 """
 
@@ -25,7 +25,7 @@ import pandas as pd
 
 from ccmm._errors import AssessmentError, IncompleteAssessmentError, InputDataError
 from ccmm._text import quote
-from ccmm.assessment import _coerce_rating, check_operating_years
+from ccmm.assessment import _check_operating_years, _coerce_rating
 
 if TYPE_CHECKING:
     from ccmm.standard import Rating, Standard
@@ -151,7 +151,7 @@ def _operating_years(
     else:
         yrs = _validated(
             column,
-            check_operating_years,
+            _check_operating_years,
             what="operating_years not a finite number of years >= 0",
             index=index,
             allow_missing=True,
@@ -170,7 +170,7 @@ def _operating_years(
     bad = []
     for value in np.unique(years[~np.isnan(years)]).tolist():
         try:
-            check_operating_years(value)
+            _check_operating_years(value)
         except ValueError:
             bad.append(value)
     if bad:

@@ -42,7 +42,7 @@ def quote(value: object, *, width: int = QUOTE_WIDTH) -> str:
 
     Every message that quotes a user's value goes through here: a value from a file can be a
     nested structure of millions of nodes (YAML aliases) or an integer of thousands of digits,
-    whose full ``repr`` would cost more than the file. :mod:`reprlib` stops at a few levels and
+    whose full ``repr`` would cost more than the file. `reprlib` stops at a few levels and
     a few elements.
     """
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:

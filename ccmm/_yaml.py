@@ -1,4 +1,4 @@
-"""Safe YAML reading within :class:`~ccmm.Limits`: no alias bombs, no deep nesting, no duplicates.
+"""Safe YAML reading within `Limits`: no alias bombs, no deep nesting, no duplicates.
 
 Before anything is built, the file's event stream from libyaml's parser (PyYAML's
 ``CSafeLoader``; the pure-Python ``SafeLoader`` where libyaml is missing) is walked once to
@@ -62,7 +62,7 @@ class _Breach(Exception):
 
 
 def _measure(text: str, limits: Limits) -> None:
-    """Walk the event stream; raise :class:`_Breach` at the first limit the document would break.
+    """Walk the event stream; raise `_Breach` at the first limit the document would break.
 
     ``expanded`` counts every value as often as it would appear once aliases are expanded; each
     anchor remembers its expanded size and height when its node closes, so an alias costs its

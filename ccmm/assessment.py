@@ -44,11 +44,11 @@ def _coerce_rating(value: Any) -> Any:
     return value
 
 
-def check_operating_years(value: Any) -> float | None:
+def _check_operating_years(value: Any) -> float | None:
     """``operating_years`` as a finite number of years >= 0, or None when unknown.
 
-    The one validator of this field, used by :class:`Assessment` and, once per distinct value,
-    by :func:`ccmm.evaluate_many`: both paths accept and refuse the same values. Unknown is
+    The one validator of this field, used by `Assessment` and, once per distinct value,
+    by `ccmm.evaluate_many`: both paths accept and refuse the same values. Unknown is
     None, blank text or NaN (a blank cell of a table); booleans, text that is not a number,
     negative numbers and infinities (``1e400`` reads as one) are refused.
     """
@@ -79,7 +79,7 @@ def check_operating_years(value: Any) -> float | None:
     return years
 
 
-OperatingYears = Annotated[float | None, BeforeValidator(check_operating_years)]
+OperatingYears = Annotated[float | None, BeforeValidator(_check_operating_years)]
 
 
 RatingValue = Annotated[Literal[0, 5, 10], BeforeValidator(_coerce_rating)]

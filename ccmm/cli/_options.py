@@ -76,7 +76,7 @@ def input_file(text: str) -> str:
 
 
 def window_months(text: str) -> int:
-    """A number of months from 1 to :data:`MAX_WINDOW_MONTHS`."""
+    """A number of months from 1 to `MAX_WINDOW_MONTHS`."""
     value = non_negative_int(text)
     if not 1 <= value <= MAX_WINDOW_MONTHS:
         raise argparse.ArgumentTypeError(
@@ -86,7 +86,7 @@ def window_months(text: str) -> int:
 
 
 def iso_date(text: str) -> date:
-    """A date ``YYYY-MM-DD`` from :data:`EARLIEST_DATE` to :data:`LATEST_DATE`."""
+    """A date ``YYYY-MM-DD`` from `EARLIEST_DATE` to `LATEST_DATE`."""
     try:
         value = date.fromisoformat(text)
     except ValueError:

@@ -235,7 +235,7 @@ def _labels(s: pd.Series) -> pd.Series:
 
 
 def fmt_many(values: pd.Series | np.ndarray) -> np.ndarray:
-    """:func:`fmt` of every cell, formatting each distinct value once (an object array).
+    """`fmt` of every cell, formatting each distinct value once (an object array).
 
     A million failing rows usually hold a few thousand distinct values, so the failure table
     is built from array lookups rather than one Python call per row.
@@ -1061,7 +1061,7 @@ def check(
 
     ``max_failures`` (keyword-only; None keeps every failure) caps the rows of ``failures`` per
     check, the first in the report's order; every ``n_failures`` stays exact, and every output
-    format (:meth:`~CrucialReport.to_dict`, ``to_json``, ``to_markdown``, ``to_html``) shows
+    format (`to_dict`, ``to_json``, ``to_markdown``, ``to_html``) shows
     the capped table.
 
     Data problems are reported in the result, never raised. Raises

@@ -121,7 +121,7 @@ class CrucialReport:
         }
 
     def to_json(self, *, max_failures: int | None = None, indent: int | None = 2) -> str:
-        """:meth:`to_dict` as JSON text, with at most ``max_failures`` failures per check."""
+        """`to_dict` as JSON text, with at most ``max_failures`` failures per check."""
         return json.dumps(
             self.to_dict(max_failures=max_failures), indent=indent, ensure_ascii=False
         )

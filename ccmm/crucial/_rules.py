@@ -486,7 +486,7 @@ def _exact_recheck(
 
 def exact_sum(names: tuple[str, ...]) -> Callable[[pd.DataFrame], np.ndarray]:
     """The sum of integer columns exactly (Python integers) where a value is beyond
-    :data:`EXACT_FLOAT_LIMIT`, else as floats; for the values shown in failures."""
+    `EXACT_FLOAT_LIMIT`, else as floats; for the values shown in failures."""
 
     def get(df: pd.DataFrame) -> np.ndarray:
         total = _sum_of(names)(df)

@@ -77,7 +77,7 @@ def _pandas_kind_ok(kind: str, s: pd.Series) -> bool:
 
 def is_count_or_duration(col: ColumnSpec) -> bool:
     """Columns whose values are summed (counts, seconds): numbers with a minimum of 0 or more.
-    They must lie within :data:`ccmm._exact.MAX_EXACT` (check ``column_in_exact_range``)."""
+    They must lie within `ccmm._exact.MAX_EXACT` (check ``column_in_exact_range``)."""
     return col.kind in ("int", "float") and col.minimum is not None and col.minimum >= 0
 
 

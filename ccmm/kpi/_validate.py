@@ -157,7 +157,7 @@ def _check_column(table: str, spec: ColumnSpec, series: pd.Series[Any]) -> list[
 def _total_problem(
     table: str, column: str, values: npt.NDArray[Any], missing: npt.NDArray[np.bool_]
 ) -> RowProblem | None:
-    """The rows from which the running total of ``column`` passes :data:`MAX_EXACT`, if any.
+    """The rows from which the running total of ``column`` passes `MAX_EXACT`, if any.
 
     The pairwise float64 sum is within a relative 1e-12 of the exact total for any length
     that fits in memory, so only a total that close to the limit needs the running sum.
@@ -235,7 +235,7 @@ def validate_table(frame: object, spec: TableSpec) -> list[RowProblem]:
 def duplicate_key_problem(df: pd.DataFrame, key: list[str], table: str) -> RowProblem | None:
     """The rows of ``df`` whose ``key`` values another row has too; None when keys are unique.
 
-    Summing such rows would count one interval twice, so :func:`ccmm.kpi.compute` refuses them.
+    Summing such rows would count one interval twice, so `ccmm.kpi.compute` refuses them.
     """
     if len(df) < 2 or any(c not in df.columns for c in key):
         return None
