@@ -58,11 +58,6 @@ def _isort_key(name: str) -> tuple[int, str]:
     return (1 if name[:1].isupper() else 2, name)
 
 
-# Packages whose shadowing submodules their owners are making private in this release; strict:
-# the test fails as soon as the rename lands, so this list cannot go stale.
-PENDING_RENAMES = {"ccmm.kpi": "kpi/compute.py and kpi/attainment.py become private (issue 17)"}
-
-
 def _public_models() -> list[type[BaseModel]]:
     found: dict[str, type[BaseModel]] = {}
     for module in PUBLIC_MODULES:
@@ -99,13 +94,7 @@ def test_nox_runs_the_suite_against_the_installed_wheel_not_the_source_tree() ->
 @pytest.mark.parametrize(
     "package",
     [
-        pytest.param(
-            m,
-            marks=[pytest.mark.xfail(strict=True, reason=PENDING_RENAMES[m.__name__])]
-            if m.__name__ in PENDING_RENAMES
-            else [],
-            id=m.__name__,
-        )
+        pytest.param(m, id=m.__name__)
         for m in ALL_MODULES
         if hasattr(m, "__path__")
     ],

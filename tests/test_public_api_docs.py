@@ -21,14 +21,6 @@ pytestmark = [
     pytest.mark.skipif(not SITE, reason="needs the built site: nox -s docs"),
 ]
 
-# Functions that still hide a submodule of the same name, so griffe documents the module instead;
-# their owners make the modules private in this release (issue 17). Compared exactly: the test
-# fails once they are fixed, so this list cannot go stale.
-PENDING_SHADOWED = [
-    "ccmm.kpi.attainment",
-    "ccmm.kpi.attainment.attainment",
-]
-
 RAW_ROLE = re.compile(r":(func|class|meth|mod|attr|exc|data|obj|const):`")
 
 
@@ -86,7 +78,7 @@ def test_every_public_name_is_documented_on_the_api_pages() -> None:
         }
         if path not in documented and not aliases & documented:
             missing.append(path)
-    assert sorted(missing) == PENDING_SHADOWED, "\n".join(missing)
+    assert sorted(missing) == [], "\n".join(missing)
 
 
 def _maybe_module(name: str) -> object:
