@@ -71,3 +71,15 @@ def test_ci_gets_the_same_profile_as_a_newcomer() -> None:
         for ci in ("true", "")
     }
     assert outputs["true"] == outputs[""] == "False 40 None"
+
+
+def test_tests_import_their_helpers_as_top_level_modules() -> None:
+    # `nox -s tests` runs against the installed wheel: the project root is not on sys.path there,
+    # so `from tests.strategies_x import …` only works in a source checkout.
+    offenders = [
+        f"{path.name}:{number}"
+        for path in sorted((ROOT / "tests").glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.match(r"\s*(from|import) tests\b", line)
+    ]
+    assert offenders == []

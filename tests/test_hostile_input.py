@@ -21,12 +21,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import ccmm
-from ccmm._text import QUOTE_WIDTH, quote
-from ccmm.examples import load_example_assessment
-from tests.strategies_assessments import STANDARD, assessments
-from tests.strategies_junk import (
+from strategies_assessments import STANDARD, assessments
+from strategies_junk import (
     FORMULA_STARTS,
     alias_bombs,
     deep_documents,
@@ -37,6 +33,10 @@ from tests.strategies_junk import (
     small_files,
     yaml_alias_bomb,
 )
+
+import ccmm
+from ccmm._text import QUOTE_WIDTH, quote
+from ccmm.examples import load_example_assessment
 
 EXAMPLE = load_example_assessment()
 META = "# standard_id: cc-cmm-oc\n# edition: 2017\n# organisation: X\n# assessed_on: 2026-01-01\n"

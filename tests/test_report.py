@@ -12,6 +12,9 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies_assessments import assessments
+from strategies_evidence import suggest_example
+from strategies_report import example_interval_pieces, hostile_text
 
 import ccmm
 import ccmm.staffing
@@ -31,9 +34,6 @@ from ccmm.report import (
 )
 from ccmm.report._labels import label, label_keys
 from ccmm.report._svg import sparkline
-from tests.strategies_assessments import assessments
-from tests.strategies_evidence import suggest_example
-from tests.strategies_report import example_interval_pieces, hostile_text
 
 
 @pytest.fixture(scope="module")
