@@ -45,7 +45,7 @@ def code_blocks(text: str) -> list[tuple[str, str]]:
 def ccmm_commands(body: str, language: str) -> list[list[str]]:
     """The ``ccmm`` commands of a shell block, as argument lists (without ``ccmm``)."""
     commands = []
-    for raw in body.splitlines():
+    for raw in body.replace("\\\n", " ").splitlines():  # a trailing backslash continues a line
         line = raw.strip()
         if language == "console":
             if not line.startswith("$ "):
@@ -106,6 +106,30 @@ def _run_doctest(body: str, namespace: dict[str, object], where: str) -> None:
     assert runner.failures == 0, report.getvalue()
 
 
+def _spark_page_namespace() -> dict[str, object]:
+    """What the Spark page takes for granted, as a notebook on a cluster has it: a session named
+    ``spark`` and the centre's tables in its catalogue (here the shipped clean example)."""
+    from pyspark.sql import SparkSession
+    from test_spark import to_spark
+
+    from ccmm.crucial.examples import load_example
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate()
+    )
+    data = load_example("clean")
+    for view, frame in (
+        ("intervals", data.intervals),
+        ("kpi_facts", data.facts),
+        ("kpi_registry", data.registry),
+    ):
+        to_spark(spark, frame).createOrReplaceTempView(view)
+    return {"spark": spark}
+
+
 def _marks(doc: Path) -> list[pytest.MarkDecorator]:
     # The Spark page's blocks start a Spark session: they run with the other Spark tests.
     return [pytest.mark.spark] if doc.name == "spark.md" else []
@@ -124,6 +148,8 @@ def test_every_code_block_of_the_page_runs_as_written(
     monkeypatch.chdir(tmp_path)
     _files_the_docs_name(tmp_path)
     namespace: dict[str, object] = {"__name__": f"docs_{doc.stem}"}
+    if doc.name == "spark.md":
+        namespace.update(_spark_page_namespace())
     for number, (language, body) in enumerate(blocks, start=1):
         where = f"{doc.relative_to(ROOT)} block {number} ({language or 'plain'})"
         if language == "python" and body.lstrip().startswith(">>>"):
