@@ -378,7 +378,7 @@ def level_results(
     return tuple(results)
 
 
-def level_under(
+def _level_under(
     standard: Standard,
     counts: dict[tuple[Rating, str], int],
     total: int,
@@ -491,7 +491,7 @@ def evaluate(
         trusted(
             ReadingLevel,
             reading=name,
-            level=level if name == used else level_under(std, counts[name], total, years, name),
+            level=level if name == used else _level_under(std, counts[name], total, years, name),
         )
         for name in READINGS
     )

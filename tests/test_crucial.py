@@ -619,15 +619,22 @@ def _assert_predicates_fail_the_rows_pandas_fails(frame: object) -> None:
 
     from ccmm.crucial._check import _polars_to_pandas
     from ccmm.crucial._polars import failing
-    from ccmm.crucial._rules import ROW_RULES, AtMost
+    from ccmm.crucial._rules import EXACT_FLOAT_LIMIT, ROW_RULES, AtMost
 
     as_pandas = _polars_to_pandas(frame)
     schema = frame.schema  # type: ignore[attr-defined]
     for rule in ROW_RULES:
         condition = failing(frame, rule.predicate)  # type: ignore[arg-type]
-        if isinstance(rule.predicate, AtMost) and pl.String not in [
-            schema[c] for c in rule.columns
-        ]:
+        beyond_exact = any(
+            schema[c].is_integer()
+            and frame.select((pl.col(c).abs() >= EXACT_FLOAT_LIMIT).any()).item()  # type: ignore[attr-defined]
+            for c in rule.columns
+        )
+        if (
+            isinstance(rule.predicate, AtMost)
+            and pl.String not in [schema[c] for c in rule.columns]
+            and not beyond_exact  # integers past float64's exact range take the exact path
+        ):
             assert condition is not None  # numbers are always translated, never handed back
         if condition is None:
             continue
