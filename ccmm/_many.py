@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ccmm._errors import AssessmentError, IncompleteAssessmentError, InputDataError
+from ccmm._readings import READINGS, ShareReading, check_reading, counted, unit_size
 from ccmm._text import quote
 from ccmm.assessment import _check_operating_years, _coerce_rating
 
@@ -77,6 +78,14 @@ class _Compiled:
     def required(self) -> np.ndarray:
         optional = set(self.std.optional_domains)
         return np.array([i.domain not in optional for i in self.std.items])
+
+    @cached_property
+    def grade_index(self) -> np.ndarray:
+        """Position of each grade value in ``std.grades`` (ratings are validated grades)."""
+        index = np.zeros(self.std.max_rating + 1, dtype=np.int64)
+        for k, grade in enumerate(self.std.grades):
+            index[grade] = k
+        return index
 
     @cached_property
     def scope_columns(self) -> dict[str, list[int]]:
@@ -238,7 +247,9 @@ def _assessment_codes(ids: pd.Series, index: pd.Index) -> tuple[np.ndarray, Any]
     return codes.astype(np.int64), uniques
 
 
-def _evaluate_block(frame: pd.DataFrame, plan: _Compiled, *, allow_missing: bool) -> pd.DataFrame:
+def _evaluate_block(
+    frame: pd.DataFrame, plan: _Compiled, *, allow_missing: bool, reading: ShareReading
+) -> pd.DataFrame:
     std = plan.std
     item_ids = plan.item_ids
     n_items = len(item_ids)
@@ -300,53 +311,87 @@ def _evaluate_block(frame: pd.DataFrame, plan: _Compiled, *, allow_missing: bool
     years = np.full(n_assess, np.nan)
     if "operating_years" in frame.columns:
         years = _operating_years(frame["operating_years"], aid_codes, aid_values, index)
-    top = std.max_rating
     n_domains = plan.onehot.shape[1]
-    per_row_domain = aid_codes * n_domains + plan.item_domain[codes]
-    per_domain: dict[Rating, np.ndarray] = {
-        r: np.bincount(
-            per_row_domain, weights=ratings[r] == top, minlength=n_assess * n_domains
-        ).reshape(n_assess, n_domains)
+    n_grades = len(grades)
+    cells = n_assess * n_domains * n_grades
+    per_row_cell = (aid_codes * n_domains + plan.item_domain[codes]) * n_grades
+    # One histogram per rating: rows per (assessment, domain, grade). Every reading's count and
+    # the total are weighted sums of it, so all three readings cost one pass over the rows.
+    hist: dict[Rating, np.ndarray] = {
+        r: np.bincount(per_row_cell + plan.grade_index[ratings[r]], minlength=cells).reshape(
+            n_assess, n_domains, n_grades
+        )
         for r in ("c_rate", "f_rate")
     }
-    sizes = plan.onehot.sum(axis=0).astype(np.int64)
-    both = ratings["c_rate"].astype(np.int64) + ratings["f_rate"]
-    total = np.bincount(aid_codes, weights=both, minlength=n_assess).astype(np.int64)
+    grade_values = np.array(grades, dtype=np.int64)
+    total = sum(h.sum(axis=1) @ grade_values for h in hist.values())
+    total = np.asarray(total, dtype=np.int64).reshape(n_assess)
     out: dict[str, object] = {
         "assessment_id": aid_values,
         "level": np.zeros(n_assess, dtype=np.int64),
         "total": total,
         "operating_years": years,
     }
-    counts: dict[tuple[Rating, str], np.ndarray] = {}
-    dens: dict[str, int] = {}
-    for scope in std.scopes:
-        cols = plan.scope_columns[scope.id]
-        dens[scope.id] = int(sizes[cols].sum())
-        for r in ("c_rate", "f_rate"):
-            counts[(r, scope.id)] = per_domain[r][:, cols].sum(axis=1).astype(np.int64)
-    used = [(r.rating, r.scope) for lv in std.levels for r in lv.share_rules]
-    for key in dict.fromkeys(used):
-        r, scope_id = key
-        out[f"{r}_count[{scope_id}]"] = counts[key]
-        out[f"{r}_share[{scope_id}]"] = counts[key] / dens[scope_id] if dens[scope_id] else np.nan
-    reached = np.ones(n_assess, dtype=bool)
-    level = np.zeros(n_assess, dtype=np.int64)
+    sizes = plan.onehot.sum(axis=0).astype(np.int64)
+    dens = {s.id: int(sizes[plan.scope_columns[s.id]].sum()) for s in std.scopes}
+    used_rules = list(dict.fromkeys((r.rating, r.scope) for lv in std.levels for r in lv.share_rules))
+    levels: dict[ShareReading, np.ndarray] = {}
+    for name in READINGS:
+        weights = np.array([counted(name, g, std.max_rating) for g in grades], dtype=np.int64)
+        per_item = unit_size(name, std.max_rating)
+        counts = {
+            (r, scope_id): hist[r][:, plan.scope_columns[scope_id], :].sum(axis=1) @ weights
+            for r, scope_id in used_rules
+        }
+        holds_per_level = _levels_held(std, counts, dens, per_item, total, years)
+        levels[name] = _reached(holds_per_level, std, n_assess)
+        if name == reading:
+            for key in used_rules:
+                r, scope_id = key
+                den = dens[scope_id] * per_item
+                out[f"{r}_count[{scope_id}]"] = counts[key]
+                out[f"{r}_share[{scope_id}]"] = counts[key] / den if den else np.nan
+            for lv, holds in zip(std.levels, holds_per_level, strict=True):
+                out[f"L{lv.level}_holds"] = holds
+    out["level"] = levels[reading]
+    for name in READINGS:
+        out[f"level[{name}]"] = levels[name]
+    return pd.DataFrame(out)
+
+
+def _levels_held(
+    std: Standard,
+    counts: dict[tuple[Rating, str], np.ndarray],
+    dens: dict[str, int],
+    per_item: int,
+    total: np.ndarray,
+    years: np.ndarray,
+) -> list[np.ndarray]:
+    """Per level, which assessments meet that level's own rules (exact integer comparisons)."""
+    held = []
     for lv in std.levels:
         holds = total >= lv.min_total
         for rule in lv.share_rules:
             m = rule.minimum
             holds &= (
-                counts[(rule.rating, rule.scope)] * m.denominator >= m.numerator * dens[rule.scope]
+                counts[(rule.rating, rule.scope)] * m.denominator
+                >= m.numerator * dens[rule.scope] * per_item
             )
         if lv.min_operating_years is not None:
             with np.errstate(invalid="ignore"):
                 holds &= np.nan_to_num(years, nan=-np.inf) >= lv.min_operating_years
-        out[f"L{lv.level}_holds"] = holds
+        held.append(holds)
+    return held
+
+
+def _reached(held: list[np.ndarray], std: Standard, n_assess: int) -> np.ndarray:
+    """The highest level reached with every level below it (0: none)."""
+    reached = np.ones(n_assess, dtype=bool)
+    level = np.zeros(n_assess, dtype=np.int64)
+    for lv, holds in zip(std.levels, held, strict=True):
         reached &= holds
         level[reached] = lv.level
-    out["level"] = level
-    return pd.DataFrame(out)
+    return level
 
 
 def _chunks(scores: object) -> Iterator[pd.DataFrame]:
@@ -400,18 +445,21 @@ def evaluate_frame(
     standard: Standard | None,
     *,
     allow_missing: bool,
+    reading: ShareReading | None = None,
 ) -> pd.DataFrame:
     from ccmm._loader import load_standard
 
     if not isinstance(allow_missing, bool):
         raise InputDataError(f"allow_missing must be True or False, got {quote(allow_missing)}")
     plan = _Compiled(standard or load_standard())
+    used = plan.std.share_reading if reading is None else check_reading(reading)
     results = [
-        _evaluate_block(block, plan, allow_missing=allow_missing) for block in _chunks(scores)
+        _evaluate_block(block, plan, allow_missing=allow_missing, reading=used)
+        for block in _chunks(scores)
     ]
     if not results:  # no rows at all: no assessments, and the columns of the result
         empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in _REQUIRED})
-        return _evaluate_block(empty, plan, allow_missing=allow_missing)
+        return _evaluate_block(empty, plan, allow_missing=allow_missing, reading=used)
     out = pd.concat(results, ignore_index=True) if len(results) > 1 else results[0]
     again = pd.Index(out["assessment_id"]).duplicated()
     if again.any():

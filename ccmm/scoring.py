@@ -539,6 +539,7 @@ def evaluate_many(
     standard: Standard | None = None,
     *,
     allow_missing: bool = False,
+    reading: ShareReading | None = None,
 ) -> pd.DataFrame:
     """Evaluate many assessments given as one long table, vectorised.
 
@@ -546,9 +547,13 @@ def evaluate_many(
     ``operating_years`` (constant within an assessment; blank = unknown). Returns one row per
     assessment, in order of first appearance: ``assessment_id``, ``level``, ``total``,
     ``operating_years``, then ``<rating>_count[<scope>]`` and ``<rating>_share[<scope>]`` for
-    every (rating, scope) the level rules use, and ``L<n>_holds`` per level. The levels equal
-    [`evaluate`][ccmm.evaluate]'s for every assessment, and every value is validated by the same
-    functions (ratings as in [`ItemScore`][ccmm.ItemScore], ``operating_years`` as in
+    every (rating, scope) the level rules use, ``L<n>_holds`` per level, and last
+    ``level[<reading>]`` for every reading of "met" (the columns of
+    [`Evaluation.readings`][ccmm.Evaluation]). ``reading`` is as in [`evaluate`][ccmm.evaluate]
+    (default: the edition's): ``level``, the counts, shares and ``L<n>_holds`` are under it
+    (counts are points under ``share_of_points``). The levels equal
+    [`evaluate`][ccmm.evaluate]'s for every assessment and reading, and every value is validated
+    by the same functions (ratings as in [`ItemScore`][ccmm.ItemScore], ``operating_years`` as in
     [`Assessment`][ccmm.Assessment]).
 
     ``scores_frame`` may also be an iterable of DataFrames (chunks, e.g. from
@@ -558,7 +563,7 @@ def evaluate_many(
     """
     from ccmm._many import evaluate_frame
 
-    return evaluate_frame(scores_frame, standard, allow_missing=allow_missing)
+    return evaluate_frame(scores_frame, standard, allow_missing=allow_missing, reading=reading)
 
 
 __all__ = [

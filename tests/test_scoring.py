@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -15,12 +16,15 @@ from strategies_assessments import (
     assessment_from,
     assessments,
 )
+from strategies_standards import standards_with_assessments
 
 import ccmm
+from ccmm._readings import READINGS, ShareReading
 from ccmm.examples import load_example_assessment
 from ccmm.scoring import items_needed
 
 NEXT_GRADE = {0: 5, 5: 10}
+readings = st.sampled_from(READINGS)
 
 
 def _dump(evaluation: ccmm.Evaluation) -> dict[str, object]:
@@ -260,16 +264,15 @@ def _long(assessments_: list[ccmm.Assessment]) -> pd.DataFrame:
          "operating_years": a.operating_years}
         for k, a in enumerate(assessments_) for i, s in a.scores.items()
     ]  # fmt: skip
-    return pd.DataFrame(rows)
+    columns = ["assessment_id", "item", "c_rate", "f_rate", "operating_years"]
+    return pd.DataFrame(rows, columns=columns)
 
 
-@given(st.lists(assessments(), min_size=1, max_size=4))
-def test_evaluate_many_agrees_with_evaluate(batch: list[ccmm.Assessment]) -> None:
-    frame = _long(batch)
-    out = ccmm.evaluate_many(frame)
+def _agrees(out: pd.DataFrame, batch: list[ccmm.Assessment], evaluate: Any) -> None:
+    """Every row of ``out`` says what ``evaluate`` says of that assessment, rule by rule."""
     assert list(out["assessment_id"]) == [f"a{k}" for k in range(len(batch))]
     for k, assessment in enumerate(batch):
-        evaluation = ccmm.evaluate(assessment)
+        evaluation = evaluate(assessment)
         row = out.iloc[k]
         assert row["level"] == evaluation.level
         assert row["total"] == evaluation.total
@@ -278,6 +281,49 @@ def test_evaluate_many_agrees_with_evaluate(batch: list[ccmm.Assessment]) -> Non
             for r in lv.rules:
                 if r.kind == "share":
                     assert row[f"{r.rating}_count[{r.scope}]"] == r.observed
+                    share = row[f"{r.rating}_share[{r.scope}]"]
+                    if r.share is None:  # an empty scope has no share
+                        assert pd.isna(share)
+                    else:
+                        assert share == pytest.approx(float(r.share))
+        for other in evaluation.readings:
+            assert row[f"level[{other.reading}]"] == other.level
+
+
+@given(st.lists(assessments(), min_size=1, max_size=4), readings)
+def test_evaluate_many_agrees_with_evaluate_under_every_reading(
+    batch: list[ccmm.Assessment], reading: ShareReading
+) -> None:
+    out = ccmm.evaluate_many(_long(batch), reading=reading)
+    _agrees(out, batch, lambda a: ccmm.evaluate(a, reading=reading))
+
+
+@given(st.lists(assessments(), min_size=1, max_size=3))
+def test_evaluate_many_uses_the_editions_reading_by_default(batch: list[ccmm.Assessment]) -> None:
+    frame = _long(batch)
+    pd.testing.assert_frame_equal(
+        ccmm.evaluate_many(frame), ccmm.evaluate_many(frame, reading=STANDARD.share_reading)
+    )
+
+
+@given(standards_with_assessments(overlapping=True), readings)
+def test_evaluate_many_agrees_with_evaluate_on_small_standards_under_every_reading(
+    pair: tuple[ccmm.Standard, ccmm.Assessment], reading: ShareReading
+) -> None:
+    standard, assessment = pair
+    out = ccmm.evaluate_many(_long([assessment]), standard, allow_missing=True, reading=reading)
+    if not assessment.scores:  # a long table holds no row of an assessment that rates nothing
+        assert out.empty and "level[share_of_points]" in out.columns
+        return
+    _agrees(
+        out, [assessment], lambda a: ccmm.evaluate(a, standard, allow_missing=True, reading=reading)
+    )
+
+
+@pytest.mark.parametrize("bad", ["rated_7", "", 10, None.__class__])
+def test_evaluate_many_refuses_a_reading_that_is_not_one_of_the_three(bad: object) -> None:
+    with pytest.raises(ccmm.InputDataError, match="reading must be one of 'rated_10'"):
+        ccmm.evaluate_many(_long([load_example_assessment()]), reading=bad)  # type: ignore[arg-type]
 
 
 @given(st.lists(assessments(), min_size=2, max_size=3), st.randoms(use_true_random=False))
