@@ -334,7 +334,9 @@ def _evaluate_block(
     }
     sizes = plan.onehot.sum(axis=0).astype(np.int64)
     dens = {s.id: int(sizes[plan.scope_columns[s.id]].sum()) for s in std.scopes}
-    used_rules = list(dict.fromkeys((r.rating, r.scope) for lv in std.levels for r in lv.share_rules))
+    used_rules = list(
+        dict.fromkeys((r.rating, r.scope) for lv in std.levels for r in lv.share_rules)
+    )
     levels: dict[ShareReading, np.ndarray] = {}
     for name in READINGS:
         weights = np.array([counted(name, g, std.max_rating) for g in grades], dtype=np.int64)
