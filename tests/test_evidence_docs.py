@@ -13,7 +13,9 @@ from pathlib import Path
 from strategies_evidence import suggest_example
 
 from ccmm import evaluate
-from ccmm.evidence import merge
+from ccmm.crucial import check
+from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
+from ccmm.evidence import Suggestions, merge, suggest
 from ccmm.examples import load_example_assessment
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "evidence.md"
@@ -77,6 +79,52 @@ def test_doc_worked_example_matches_the_code() -> None:
     assert set(found) == set(expected)
     for name, body in expected.items():
         assert found[name] == body, f"docs/evidence.md block {name!r} is out of date"
+
+
+# The checks the clean example fails, and the setting or fact the doc names for each.
+_CLEAN_FAILS = {
+    "registry.customer_dimensions",
+    "registry.operations_support_dimensions",
+    "registry.financial_kinds",
+    "facts.improvement_not_from_redefinition",  # 113.2: definitions reviewed on 2024-01-10
+    "facts.no_hand_edits",  # 114.2: one approved hand edit, ADJ-2024-007
+    "attainment.half_on_target",  # 127: cost per contact missed in 2024-01
+    "attainment.three_quarters_on_target_or_improving",  # 128: the same month
+}
+
+
+def _failing(s: Suggestions) -> set[str]:
+    return {
+        e.check for x in s.suggestions for e in (*x.f_evidence, *x.c_evidence) if e.status == "fail"
+    }
+
+
+def test_the_clean_example_is_crucially_clean_and_fails_the_practice_checks_the_doc_names() -> None:
+    t = load_example("clean")
+    tables = {
+        "registry": t.registry,
+        "facts": t.facts,
+        "intervals": t.intervals,
+        "analysis_log": t.analysis_log,
+    }
+    assert check(t.facts, registry=t.registry, intervals=t.intervals,
+                 analysis_log=t.analysis_log, as_of=EXAMPLE_AS_OF).passed  # fmt: skip
+    assert _failing(suggest(**tables, as_of=EXAMPLE_AS_OF)) == _CLEAN_FAILS
+    lenient = suggest(
+        **tables, as_of=EXAMPLE_AS_OF, allow_approved_adjustments=True, attainment_window_months=2
+    )
+    assert _failing(lenient) == _CLEAN_FAILS - {
+        "facts.no_hand_edits",
+        "attainment.half_on_target",
+        "attainment.three_quarters_on_target_or_improving",
+    }
+    reviewed = t.registry.set_index("metric")["definition_reviewed_on"].astype(str)
+    assert reviewed["service_level"] == reviewed["abandon_rate"] == "2024-01-10"
+    adjusted = t.facts[t.facts["manually_adjusted"].astype(bool)]
+    assert list(adjusted["adjustment_ref"]) == ["ADJ-2024-007"]
+    text = DOC.read_text(encoding="utf-8")
+    for fact in ("2024-01-10", "ADJ-2024-007", "attainment_window_months=2", "2024-01"):
+        assert fact in text
 
 
 if __name__ == "__main__":

@@ -5,12 +5,19 @@ a change of the metric's own definition or target; 114.2 fails every hand edit u
 
 from __future__ import annotations
 
+import json
+from html import escape
+from typing import Literal
+
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies_evidence import METRIC_IDS, Dataset, clean_datasets
 
+from ccmm import InputDataError
+from ccmm._text import Text
 from ccmm.evidence import Suggestions, merge, suggest
 from ccmm.evidence.results import APPROVED_ADJUSTMENTS_NOTE
 from ccmm.examples import load_example_assessment
@@ -130,3 +137,66 @@ def test_127_fails_when_an_earlier_month_of_the_window_misses_its_targets(
     s = data.with_(facts=facts).suggest()
     assert _grade(s, "127") == 0
     assert any(f"month={month}" in r for r in _rows(s, "127"))
+
+
+@settings(max_examples=5)
+@given(clean_datasets(), st.integers(2, 3))
+def test_the_attainment_window_is_a_keyword_of_suggest(data: Dataset, back: int) -> None:
+    # Every metric misses its target in an earlier month of the default window of three.
+    facts = data.facts.copy()
+    month = pd.Period(data.months[-1], freq="M") - (back - 1)
+    rows = (facts["period_start"].dt.to_period("M") == month).to_numpy()
+    directions = data.registry.set_index("metric")["direction"]
+    worse = (
+        facts.loc[rows, "metric"].astype(str).map(lambda m: -1 if directions[m] == "higher" else 1)
+    )
+    facts.loc[rows, "value"] = facts.loc[rows, "value"] * (1 + 0.5 * worse.to_numpy())
+    missed = data.with_(facts=facts)
+    default = missed.suggest()
+    assert default.attainment_window_months is None and _grade(default, "127") == 0
+    tables = missed.tables()
+    # A window that ends before the miss passes; one that reaches it fails, naming that month.
+    short = suggest(**tables, as_of=missed.as_of, attainment_window_months=back - 1)  # type: ignore[arg-type]
+    assert short.attainment_window_months == back - 1
+    assert _grade(short, "127") == 10
+    assert _grade(short, "128") == 10
+    reach = suggest(**tables, as_of=missed.as_of, attainment_window_months=back)  # type: ignore[arg-type]
+    assert _grade(reach, "127") == 0
+    assert any(f"month={month}" in r for r in _rows(reach, "127"))
+
+
+@pytest.mark.parametrize("bad", [0, -1, 121, 2.0, "3", True, None.__class__])
+def test_an_attainment_window_that_is_not_1_to_120_months_is_refused(bad: object) -> None:
+    from strategies_evidence import build_dataset
+
+    data = build_dataset(
+        start=pd.Period("2024-01", freq="M"), n_months=4, n_agents=1, n_intervals=4, as_of_day=10
+    )
+    with pytest.raises(InputDataError, match="attainment_window_months must be a whole number"):
+        suggest(**data.tables(), as_of=data.as_of, attainment_window_months=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_report_format_says_in_one_line_when_approved_adjustments_were_used(
+    lang: Literal["en", "zh"],
+) -> None:
+    from strategies_evidence import build_dataset
+
+    from ccmm.report import Report, render_html, render_json, render_markdown, render_text
+    from ccmm.report._evidence import evidence_section
+    from ccmm.report._labels import label
+
+    data = build_dataset(
+        start=pd.Period("2024-01", freq="M"), n_months=4, n_agents=1, n_intervals=4, as_of_day=10
+    )
+    line = label("evidence_approved_adjustments", lang)
+    a = load_example_assessment()
+    for allowed in (False, True):
+        s = suggest(**data.tables(), as_of=data.as_of, allow_approved_adjustments=allowed)  # type: ignore[arg-type]
+        report = Report(title=Text(en="t", zh="t"), sections=(evidence_section(merge(a, s), s),))
+        html = render_html(report, lang)
+        assert html.count(escape(line)) == int(allowed)
+        assert render_text(report, lang).count(line) == int(allowed)
+        assert render_markdown(report, lang).replace("\\_", "_").count(line) == int(allowed)
+        section = next(x for x in json.loads(render_json(report))["sections"])
+        assert section["allow_approved_adjustments"] is allowed

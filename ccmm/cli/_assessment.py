@@ -37,7 +37,12 @@ def cmd_evaluate(args: argparse.Namespace, progress: Progress) -> Outcome:
         from ccmm.report._evidence import evidence_section
 
         with progress.step(f"checking the data in {args.evidence}"):
-            suggestions = suggest_from_directory(args.evidence, as_of=args.as_of)
+            suggestions = suggest_from_directory(
+                args.evidence,
+                as_of=args.as_of,
+                allow_approved_adjustments=args.allow_approved_adjustments,
+                attainment_window_months=args.attainment_window,
+            )
             merged = merge(assessment, suggestions, policy=args.policy)
         sections.append(evidence_section(merged, suggestions))
         if args.policy != "report":

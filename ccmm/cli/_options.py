@@ -85,6 +85,18 @@ def window_months(text: str) -> int:
     return value
 
 
+def evidence_window_months(text: str) -> int:
+    """A number of months from 1 to the longest window `ccmm.evidence.suggest` takes."""
+    from ccmm.evidence._suggest import MAX_WINDOW_MONTHS as LONGEST
+
+    value = non_negative_int(text)
+    if not 1 <= value <= LONGEST:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of months from 1 to {LONGEST}, got {value}"
+        )
+    return value
+
+
 def iso_date(text: str) -> date:
     """A date ``YYYY-MM-DD`` from `EARLIEST_DATE` to `LATEST_DATE`."""
     try:
@@ -171,6 +183,7 @@ __all__ = [
     "LATEST_DATE",
     "MAX_WINDOW_MONTHS",
     "entity",
+    "evidence_window_months",
     "input_file",
     "iso_date",
     "non_negative_int",

@@ -18,6 +18,7 @@ from ccmm.cli._demo import cmd_demo
 from ccmm.cli._options import (
     MAX_WINDOW_MONTHS,
     entity,
+    evidence_window_months,
     input_file,
     iso_date,
     non_negative_int,
@@ -123,6 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
         default="report",
         help="with --evidence: report only (default), cap ratings the data contradicts, or fill "
         "unrated items; with cap or fill-missing --min-level gates the merged assessment",
+    )
+    p.add_argument(
+        "--allow-approved-adjustments",
+        action="store_true",
+        help="with --evidence: a value changed by hand that carries an approval reference passes "
+        "114.2 (default: every hand edit fails it); the report says the setting was used",
+    )
+    p.add_argument(
+        "--attainment-window",
+        type=evidence_window_months,
+        metavar="MONTHS",
+        help="with --evidence: 127 and 128 judge target attainment in each of the last MONTHS "
+        "complete months (1 to 120; default 3)",
     )
     _standard_option(p)
     _reading_option(p)

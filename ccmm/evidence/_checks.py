@@ -123,11 +123,14 @@ class Context:
         as_of: dt.date,
         *,
         allow_approved_adjustments: bool = False,
+        attainment_window_months: int | None = None,
     ) -> None:
         self.originals = originals
         self.frames = frames
         self.as_of = as_of
         self.allow_approved_adjustments = allow_approved_adjustments
+        # None: each attainment check uses the `window_months` of its mapping entry.
+        self.attainment_window_months = attainment_window_months
 
     def has(self, *tables: str) -> list[str]:
         """The tables among ``tables`` that were not given."""
@@ -511,7 +514,7 @@ def _monthly_continuity(ctx: Context, params: Mapping[str, Any]) -> Outcome:
 def _attainment_share(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     test = str(params["test"])
     rule = str(params["rule"])
-    window = int(params.get("window_months", 3))
+    window = ctx.attainment_window_months or int(params.get("window_months", 3))
     wording = "on target" if test == "meets" else "on target or improving"
     summary = (
         f"the share of the centre's monthly metrics {wording} meets rule {rule!r} in each of the "

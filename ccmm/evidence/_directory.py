@@ -87,7 +87,11 @@ def read_evidence_tables(path: str | PathLike[str]) -> dict[str, pd.DataFrame]:
 
 
 def suggest_from_directory(
-    path: str | PathLike[str], *, as_of: dt.date | str, allow_approved_adjustments: bool = False
+    path: str | PathLike[str],
+    *,
+    as_of: dt.date | str,
+    allow_approved_adjustments: bool = False,
+    attainment_window_months: int | None = None,
 ) -> Suggestions:
     """[`ccmm.evidence.suggest`][] on the CSV tables of directory ``path``.
 
@@ -97,6 +101,7 @@ def suggest_from_directory(
         **read_evidence_tables(path),
         as_of=as_of,
         allow_approved_adjustments=allow_approved_adjustments,
+        attainment_window_months=attainment_window_months,
     )
 
 

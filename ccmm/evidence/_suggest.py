@@ -12,7 +12,7 @@ from ccmm._errors import InputDataError
 from ccmm._loader import load_standard
 from ccmm._model import trusted
 from ccmm._tables import load_table_spec, missing_columns
-from ccmm.evidence._args import type_name
+from ccmm.evidence._args import shown, type_name
 from ccmm.evidence._checks import CHECK_KINDS, TABLES, Context, Outcome
 from ccmm.evidence._mapping import EvidenceMap, load_evidence_map
 from ccmm.evidence.results import Evidence, NotJudged, Suggestion, Suggestions
@@ -97,13 +97,17 @@ def suggest(
     survey: object | None = None,
     as_of: dt.date | str,
     allow_approved_adjustments: bool = False,
+    attainment_window_months: int | None = None,
 ) -> Suggestions:
     """Suggest ratings for the items of CC-CMM-OC 2017 that the centre's data can judge.
 
     Each table is optional (pandas or polars, with the columns of its canonical table spec);
     ``as_of`` is the date the assessment is made for. ``allow_approved_adjustments`` lets a
     fact value changed by hand pass 114.2 when it carries an approval reference (by default every
-    hand edit fails 114.2); the result records the setting. For every item of the evidence mapping
+    hand edit fails 114.2); the result records the setting. ``attainment_window_months`` is the
+    number of complete months before ``as_of`` over which 127 and 128 judge target attainment
+    (the share test must pass in each of them; default: the mapping's ``window_months``, 3).
+    For every item of the evidence mapping
     whose checks can all run on the tables given, the F-Rate (and, where the data shows a method
     exists, the C-Rate) is the lowest grade among its checks, with every check's figures and
     offending rows as evidence. Items that cannot be judged are listed in ``not_judged`` with the
@@ -119,6 +123,7 @@ def suggest(
             "allow_approved_adjustments must be True or False, got "
             f"{type_name(allow_approved_adjustments)}"
         )
+    window = check_window(attainment_window_months)
     given: dict[str, object] = {
         "registry": registry,
         "facts": facts,
@@ -129,7 +134,13 @@ def suggest(
     originals, frames = _inputs(given)
     mapping = load_evidence_map()
     standard = load_standard(mapping.standard_id, mapping.edition)
-    ctx = Context(originals, frames, day, allow_approved_adjustments=allow_approved_adjustments)
+    ctx = Context(
+        originals,
+        frames,
+        day,
+        allow_approved_adjustments=allow_approved_adjustments,
+        attainment_window_months=window,
+    )
     cache: dict[str, Evidence] = {}
 
     def run(name: str) -> Evidence:
@@ -178,7 +189,24 @@ def suggest(
         suggestions=tuple(suggestions),
         not_judged=tuple(not_judged),
         allow_approved_adjustments=allow_approved_adjustments,
+        attainment_window_months=window,
     )
+
+
+#: The longest attainment window accepted: each month of it runs attainment once.
+MAX_WINDOW_MONTHS = 120
+
+
+def check_window(value: object) -> int | None:
+    """``value`` as a number of months (1 to `MAX_WINDOW_MONTHS`), or None for the mapping's."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WINDOW_MONTHS:
+        raise InputDataError(
+            f"attainment_window_months must be a whole number of months from 1 to "
+            f"{MAX_WINDOW_MONTHS}, got {type_name(value)} {shown(value)}"
+        )
+    return value
 
 
 __all__ = ["as_date", "suggest"]

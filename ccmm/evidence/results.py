@@ -98,6 +98,8 @@ class Suggestions(FrozenModel):
     not_judged: tuple[NotJudged, ...]
     #: True when hand edits with an approval reference were let pass 114.2 (see suggest()).
     allow_approved_adjustments: bool = False
+    #: The months 127/128 were judged over when set by the caller (None: the mapping's, 3).
+    attainment_window_months: int | None = None
 
     def get(self, item: str) -> Suggestion | None:
         """The suggestion for ``item``, or ``None`` when there is none."""

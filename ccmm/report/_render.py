@@ -333,6 +333,8 @@ def section_dict(section: Section) -> dict[str, Any]:
             "key": "evidence",
             "policy": section.result.policy,
             "as_of": section.suggestions.as_of,
+            "allow_approved_adjustments": section.suggestions.allow_approved_adjustments,
+            "attainment_window_months": section.suggestions.attainment_window_months,
             "columns": [
                 "item",
                 "verdict",
