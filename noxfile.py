@@ -103,7 +103,9 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".[polars,plot]", "mypy>=1.10", "pandas-stubs", "types-PyYAML")
+    session.install(
+        "-e", ".[polars,plot]", "mypy>=1.10", "pandas-stubs", "types-PyYAML", "types-tqdm"
+    )
     session.run("mypy", "--strict", "ccmm")
 
 

@@ -123,8 +123,11 @@ class Evaluation(FrozenModel):
         """True when some reading of "met" gives another level than the others."""
         return len({r.level for r in self.readings}) > 1
 
-    def readings_line(self) -> str:
+    def readings_line(self, lang: Literal["en", "zh"] = "en") -> str:
         """One line naming the level under every reading (say it when they differ)."""
+        if lang == "zh":
+            shown = "，".join(f"{r.reading} 下为 L{r.level}" for r in self.readings)
+            return f"等级取决于份额规则中“达标”的解读：{shown}（采用：{self.reading}）"
         shown = ", ".join(f"L{r.level} under {r.reading}" for r in self.readings)
         return (
             f"the level depends on the reading of the share rules: {shown} (used: {self.reading})"
@@ -158,7 +161,7 @@ class Evaluation(FrozenModel):
         if self.counted_as_zero:
             lines.append(f"counted as 0: {', '.join(self.counted_as_zero)}")
         if self.readings_differ:
-            lines.append(self.readings_line())
+            lines.append(self.readings_line(lang))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

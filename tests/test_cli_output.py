@@ -122,7 +122,7 @@ def test_demo_summary_names_level_points_steps_crucial_attainment_staffing_and_p
     assert f"{evaluation.total} of {evaluation.max_total} points" in lines[0]
     assert f"to reach L{evaluation.level + 1}: {len(plan.steps)} rating step(s)" in out
     assert "CRUCIAL, dirty data: collectable" in out
-    assert "attainment (" in out and "staffing peak: " in out
+    assert "attainment (" in out and "staffing peak (all groups together, by time of day): " in out
     written = tmp_path / "ccmm-report.html"
     assert lines[-1] == f"report: {written.resolve()}"
     assert Path(lines[-1].removeprefix("report: ")).is_absolute()

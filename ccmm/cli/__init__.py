@@ -119,7 +119,7 @@ def main(
             err.write(f"ccmm {args.command}: {one_line(outcome.message)}\n")
         if output is not None and outcome.report is not None:
             if args.command == "demo":
-                out.write(demo_summary(outcome.report, Path(output)))
+                out.write(demo_summary(outcome.report, Path(output), args.lang))
             else:
                 err.write(f"ccmm: wrote {one_line(output)}\n")
     except CCMMError as exc:

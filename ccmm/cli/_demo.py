@@ -1,8 +1,9 @@
 """``demo``: the whole story on the bundled examples, as one report and a summary to read first.
 
 The report goes to a file (``ccmm-report.html`` unless ``-o`` says otherwise); the terminal gets a
-short summary: level and points, the steps to the next level, the CRUCIAL failures per principle,
-the attainment verdict, the staffing peak and the absolute path of the report.
+short summary in the report's language (``--lang``): level and points, the steps to the next
+level, the CRUCIAL failures per principle, the attainment verdict, the staffing peak (the same
+figure as the report's summary) and the absolute path of the report.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ccmm.cli._progress import Progress
 
 if TYPE_CHECKING:
     from ccmm.report import Report
+    from ccmm.report._labels import Lang
 
 
 def cmd_demo(args: argparse.Namespace, progress: Progress) -> Outcome:
@@ -33,8 +35,11 @@ def level_words(level: int, lang: str = "en") -> str:
     return f"L{level}" if level else NO_LEVEL.get("zh" if lang == "zh" else "en").lower()
 
 
-def demo_summary(report: Report, written: Path) -> str:
-    """The few lines a reader needs from the demo report, ending with where the report is."""
+def demo_summary(report: Report, written: Path, lang: str = "en") -> str:
+    """The few lines a reader needs from the demo report, ending with where the report is, in
+    ``lang`` (``en`` or ``zh``, as the report). The staffing peak is the report's own figure
+    (``staffing_peak`` of `ccmm.report._content`: the time of day that needs most agents, all
+    groups summed)."""
     from ccmm.report import (
         AttainmentSection,
         CrucialSection,
@@ -42,44 +47,70 @@ def demo_summary(report: Report, written: Path) -> str:
         PlanSection,
         StaffingSection,
     )
+    from ccmm.report._content import num, pct, principle_name, staffing_peak
+    from ccmm.report._labels import label, label_or
+
+    tongue: Lang = "zh" if lang == "zh" else "en"
+
+    def say(key: str, **values: object) -> str:
+        return label(key, tongue).format(**values)
 
     lines: list[str] = []
     for section in report.sections:
         if isinstance(section, EvaluationSection):
             e = section.evaluation
-            name = f" {e.level_name.en}" if e.level else ""
+            name = f" {e.level_name.get(tongue)}" if e.level else ""
             lines.append(
-                f"level: {level_words(e.level)}{name}, {e.total} of {e.max_total} points "
-                f"({e.standard_id} {e.edition})"
+                say(
+                    "cli_level",
+                    level=level_words(e.level, tongue) + name,
+                    total=e.total,
+                    max_total=e.max_total,
+                    standard=f"{e.standard_id} {e.edition}",
+                )
             )
         elif isinstance(section, PlanSection):
             p = section.plan
-            reach = "" if p.reachable else " (cannot be reached by ratings alone)"
-            lines.append(f"to reach L{p.target_level}: {len(p.steps)} rating step(s){reach}")
+            reach = "" if p.reachable else label("cli_unreachable", tongue)
+            lines.append(say("cli_plan", n=p.target_level, steps=len(p.steps)) + reach)
         elif isinstance(section, CrucialSection):
-            principles = section.report.principles
             failed = [
-                f"{key} {r.n_failures} failure(s)"
-                for key, r in principles.items()
+                say("cli_failures", principle=principle_name(key, tongue), n=r.n_failures)
+                for key, r in section.report.principles.items()
                 if r.status == "fail"
             ]
-            verdict = "; ".join(failed) if failed else "no principle failed"
-            lines.append(f"CRUCIAL, {section.label} data: {verdict}")
+            sep = "；" if tongue == "zh" else "; "
+            verdict = sep.join(failed) if failed else label("cli_no_failure", tongue)
+            dataset = label_or(
+                f"cli_dataset_{section.label}", tongue, say("cli_dataset", name=section.label)
+            )
+            lines.append(say("cli_crucial", dataset=dataset, verdict=verdict))
         elif isinstance(section, AttainmentSection):
             r = section.result
-            verdict = "passed" if r.passed else "not passed"
             lines.append(
-                f"attainment ({r.rule_name or 'rule'}, {r.entity_level} {r.entity_id}, "
-                f"as of {r.as_of.isoformat()}): {verdict}"
+                say(
+                    "cli_attainment",
+                    rule=r.rule_name or "rule",
+                    entity=f"{label_or(f'entity_{r.entity_level}', tongue, r.entity_level)} "
+                    f"{r.entity_id}",
+                    as_of=r.as_of.isoformat(),
+                    verdict=label("passed" if r.passed else "failed", tongue),
+                )
             )
-        elif isinstance(section, StaffingSection) and section.rows:
-            peak = max(section.rows, key=lambda row: row.peak_scheduled)
-            lines.append(
-                f"staffing peak: {peak.peak_agents} agents on the phones, "
-                f"{peak.peak_scheduled} scheduled ({peak.group}; {section.model}, "
-                f"{section.target_service_level:.0%} in {section.target_seconds:g} s)"
+        elif isinstance(section, StaffingSection):
+            peak = staffing_peak(section)
+            if peak is None:
+                continue
+            at_peak = label("summary_peak", tongue).format(
+                required=num(peak.required, 1), time=peak.time, schedule=num(peak.to_schedule, 1)
             )
-    lines.append(f"report: {written.resolve()}")
+            target = say(
+                "cli_target",
+                level=pct(section.target_service_level, 0),
+                seconds=num(section.target_seconds),
+            )
+            lines.append(say("cli_staffing", peak=at_peak, model=section.model, target=target))
+    lines.append(say("cli_report", path=written.resolve()))
     return "\n".join(lines) + "\n"
 
 

@@ -1,22 +1,21 @@
-"""A progress indicator on stderr for steps that take more than a couple of seconds.
+"""A progress line on stderr for steps that take more than a couple of seconds, drawn by tqdm.
 
 Nothing is written for a step that ends within ``delay`` seconds, so quick commands stay
-silent. On a terminal the line is rewritten in place with the elapsed seconds; when stderr is
-not a terminal (a log, a pipe) nothing at all is written. The steps (reading a table, a check)
-report no fraction done, so a ticking elapsed-time line is all a bar could show.
+silent. On a terminal, tqdm draws the line (rewritten in place, fitted to the terminal's width)
+with the elapsed time, redrawn every ``every`` seconds; when stderr is not a terminal (a log, a
+pipe) nothing at all is written and tqdm is not even imported. The steps (reading a table, a
+check) report no fraction done, so the line shows the step and its elapsed time, not a bar
+filling up.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
 from ccmm._escape import one_line
-
-_SPINNER = "|/-\\"
 
 
 class Progress:
@@ -37,25 +36,31 @@ class Progress:
         if not self._enabled or not interactive:
             yield
             return
-        label = one_line(label)
-        start = time.monotonic()
+        from tqdm import tqdm  # only on a terminal, only for the CLI
+
+        text = f"ccmm: {one_line(label)}"
         done = threading.Event()
 
         def report() -> None:
             if done.wait(self._delay):
                 return
-            turn = 0
-            while True:
-                elapsed = time.monotonic() - start
-                spin = _SPINNER[turn % len(_SPINNER)]
-                self._stream.write(f"\rccmm: {label} {spin} {elapsed:.0f} s")
-                self._stream.flush()
-                turn += 1
-                if done.wait(self._every):
-                    break
-            elapsed = time.monotonic() - start
-            self._stream.write(f"\rccmm: {label}: done in {elapsed:.1f} s\n")
-            self._stream.flush()
+            # total=None: the step has no known size, so tqdm shows the elapsed time alone.
+            bar = tqdm(
+                desc=text,
+                total=None,
+                file=self._stream,
+                bar_format="{desc} {elapsed}",
+                dynamic_ncols=True,
+                leave=True,
+                mininterval=0,
+            )
+            try:
+                while not done.wait(self._every):
+                    bar.refresh()
+                bar.bar_format = "{desc}: done in {elapsed}"
+                bar.refresh()
+            finally:
+                bar.close()
 
         thread = threading.Thread(target=report, name="ccmm-progress", daemon=True)
         thread.start()

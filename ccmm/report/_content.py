@@ -425,7 +425,7 @@ def evaluation_blocks(section: EvaluationSection, lang: Lang, *, depth: int = 2)
     if ev.counted_as_zero:
         blocks.append(Para(f"{label('counted_as_zero', lang)}: {', '.join(ev.counted_as_zero)}"))
     if ev.readings_differ:  # the standard leaves "met" open: say when the choice matters
-        blocks.append(Para(ev.readings_line()))
+        blocks.append(Para(ev.readings_line(lang)))
     return blocks
 
 
@@ -1050,6 +1050,12 @@ def evidence_blocks(section: EvidenceSection, lang: Lang) -> list[Block]:
         changed=len(result.changes),
         as_of=section.suggestions.as_of.isoformat(),
     )
+    notes = [Para(note, "note")]
+    if section.suggestions.allow_approved_adjustments:  # a setting that lets hand edits pass
+        notes.append(Para(label("evidence_approved_adjustments", lang), "note"))
+    if section.suggestions.attainment_window_months is not None:
+        months = section.suggestions.attainment_window_months
+        notes.append(Para(label("evidence_window", lang).format(n=months), "note"))
     return [
         Table(
             (
@@ -1065,7 +1071,7 @@ def evidence_blocks(section: EvidenceSection, lang: Lang) -> list[Block]:
             "evidence",
             tuple(row_css),
         ),
-        Para(note, "note"),
+        *notes,
     ]
 
 

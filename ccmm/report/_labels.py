@@ -122,7 +122,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "summary_short_points": ("{n} point(s) short", "差 {n} 分"),
     "summary_data": ("Data quality (CRUCIAL)", "数据质量（CRUCIAL）"),
     "summary_attainment": ("Target attainment", "目标达成"),
-    "summary_staffing": ("Staffing peak", "人员配置峰值"),
+    "summary_staffing": (
+        "Staffing peak (all groups together, by time of day)",
+        "人员配置峰值（全部队列合计，按时段）",
+    ),
     "summary_peak": (
         "{required} agents needed at {time} ({schedule} to schedule with shrinkage)",
         "{time} 需要 {required} 名坐席（计入缩减率后排班 {schedule} 名）",
@@ -133,6 +136,32 @@ _LABELS: dict[str, tuple[str, str]] = {
         "{verdict}：{meets} 的指标达标（要求 {needs}）",
     ),
     "quick_wins": ("Quick wins", "速效步骤"),
+    # The terminal summary of `ccmm demo` (ccmm.cli._demo).
+    "cli_level": (
+        "level: {level}, {total} of {max_total} points ({standard})",
+        "等级：{level}，{total}/{max_total} 分（{standard}）",
+    ),
+    "cli_plan": ("to reach L{n}: {steps} rating step(s)", "达到 L{n}：需要提升 {steps} 项评分"),
+    "cli_unreachable": (" (cannot be reached by ratings alone)", "（仅靠评分无法达到）"),
+    "cli_crucial": ("CRUCIAL, {dataset}: {verdict}", "CRUCIAL，{dataset}：{verdict}"),
+    "cli_dataset": ("{name} data", "{name}数据"),
+    "cli_dataset_dirty": ("dirty data", "有缺陷的示例数据"),
+    "cli_dataset_clean": ("clean data", "干净的示例数据"),
+    "cli_failures": ("{principle} {n} failure(s)", "{principle} {n} 处不合格"),
+    "cli_no_failure": ("no principle failed", "所有原则均通过"),
+    "cli_attainment": (
+        "attainment ({rule}, {entity}, as of {as_of}): {verdict}",
+        "目标达成（{rule}，{entity}，截至 {as_of}）：{verdict}",
+    ),
+    "cli_staffing": (
+        "staffing peak (all groups together, by time of day): {peak}; {model}, {target}",
+        "人员配置峰值（全部队列合计，按时段）：{peak}；{model}，{target}",
+    ),
+    "cli_target": ("{level} in {seconds} s", "{seconds} 秒内接通 {level}"),
+    "cli_report": ("report: {path}", "报告：{path}"),
+    "entity_agent": ("agent", "坐席"),
+    "entity_team": ("team", "团队"),
+    "entity_centre": ("centre", "中心"),
     "quick_wins_caption": (
         "Each of these steps moves two or more rules at once.",
         "以下每一步可同时推动两条或以上规则。",
@@ -221,6 +250,16 @@ _LABELS: dict[str, tuple[str, str]] = {
         "judged, {unrated} unrated; {changed} rating(s) changed; data as of {as_of}",
         "策略 {policy}：支持 {supports} 项，不支持 {contradicts} 项，无法判断 {cannot} 项，未评分 "
         "{unrated} 项；{changed} 项评分被修改；数据截至 {as_of}",
+    ),
+    "evidence_approved_adjustments": (
+        "Setting allow_approved_adjustments was used (--allow-approved-adjustments): values "
+        "changed by hand that carry an approval reference passed 114.2.",
+        "已启用 allow_approved_adjustments 设置（--allow-approved-adjustments）：带审批编号的"
+        "手工修改值通过了 114.2。",
+    ),
+    "evidence_window": (
+        "127 and 128: target attainment judged in each of the last {n} complete months.",
+        "127 与 128：在最近 {n} 个完整月份中逐月判断目标达成。",
     ),
     "dataset_dirty": (
         "example data with one defect per principle",
