@@ -120,12 +120,9 @@ def test_the_report_says_when_approved_adjustments_were_allowed() -> None:
         assert (APPROVED_ADJUSTMENTS_NOTE in s.to_markdown()) == allowed
 
 
-@settings(max_examples=5)
-@given(clean_datasets(), st.integers(1, 3))
-def test_127_fails_when_an_earlier_month_of_the_window_misses_its_targets(
-    data: Dataset, back: int
-) -> None:
-    # Every metric misses its target in one month of the last three: the last month alone passes.
+def _missed(data: Dataset, back: int) -> tuple[pd.Period, Dataset]:
+    """``data`` where every metric misses its target in the month ``back`` months from the last
+    (1: the last), by half its value in the worse direction; and that month."""
     facts = data.facts.copy()
     month = pd.Period(data.months[-1], freq="M") - (back - 1)
     rows = (facts["period_start"].dt.to_period("M") == month).to_numpy()
@@ -134,7 +131,17 @@ def test_127_fails_when_an_earlier_month_of_the_window_misses_its_targets(
         facts.loc[rows, "metric"].astype(str).map(lambda m: -1 if directions[m] == "higher" else 1)
     )
     facts.loc[rows, "value"] = facts.loc[rows, "value"] * (1 + 0.5 * worse.to_numpy())
-    s = data.with_(facts=facts).suggest()
+    return month, data.with_(facts=facts)
+
+
+@settings(max_examples=5)
+@given(clean_datasets(), st.integers(1, 3))
+def test_127_fails_when_an_earlier_month_of_the_window_misses_its_targets(
+    data: Dataset, back: int
+) -> None:
+    # Every metric misses its target in one month of the last three: the last month alone passes.
+    month, missed = _missed(data, back)
+    s = missed.suggest()
     assert _grade(s, "127") == 0
     assert any(f"month={month}" in r for r in _rows(s, "127"))
 
@@ -143,15 +150,7 @@ def test_127_fails_when_an_earlier_month_of_the_window_misses_its_targets(
 @given(clean_datasets(), st.integers(2, 3))
 def test_the_attainment_window_is_a_keyword_of_suggest(data: Dataset, back: int) -> None:
     # Every metric misses its target in an earlier month of the default window of three.
-    facts = data.facts.copy()
-    month = pd.Period(data.months[-1], freq="M") - (back - 1)
-    rows = (facts["period_start"].dt.to_period("M") == month).to_numpy()
-    directions = data.registry.set_index("metric")["direction"]
-    worse = (
-        facts.loc[rows, "metric"].astype(str).map(lambda m: -1 if directions[m] == "higher" else 1)
-    )
-    facts.loc[rows, "value"] = facts.loc[rows, "value"] * (1 + 0.5 * worse.to_numpy())
-    missed = data.with_(facts=facts)
+    month, missed = _missed(data, back)
     default = missed.suggest()
     assert default.attainment_window_months is None and _grade(default, "127") == 0
     tables = missed.tables()

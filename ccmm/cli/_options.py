@@ -75,26 +75,25 @@ def input_file(text: str) -> str:
     return text
 
 
-def window_months(text: str) -> int:
-    """A number of months from 1 to `MAX_WINDOW_MONTHS`."""
+def _months(text: str, longest: int) -> int:
     value = non_negative_int(text)
-    if not 1 <= value <= MAX_WINDOW_MONTHS:
+    if not 1 <= value <= longest:
         raise argparse.ArgumentTypeError(
-            f"expected a number of months from 1 to {MAX_WINDOW_MONTHS}, got {value}"
+            f"expected a number of months from 1 to {longest}, got {value}"
         )
     return value
+
+
+def window_months(text: str) -> int:
+    """A number of months from 1 to `MAX_WINDOW_MONTHS`."""
+    return _months(text, MAX_WINDOW_MONTHS)
 
 
 def evidence_window_months(text: str) -> int:
     """A number of months from 1 to the longest window `ccmm.evidence.suggest` takes."""
     from ccmm.evidence._suggest import MAX_WINDOW_MONTHS as LONGEST
 
-    value = non_negative_int(text)
-    if not 1 <= value <= LONGEST:
-        raise argparse.ArgumentTypeError(
-            f"expected a number of months from 1 to {LONGEST}, got {value}"
-        )
-    return value
+    return _months(text, LONGEST)
 
 
 def iso_date(text: str) -> date:
