@@ -617,11 +617,11 @@ def test_polars_predicates_fail_exactly_the_rows_pandas_fails(frame: object) -> 
 def _assert_predicates_fail_the_rows_pandas_fails(frame: object) -> None:
     import polars as pl
 
-    from ccmm.crucial._check import _polars_to_pandas
+    from ccmm._frames import polars_to_pandas
     from ccmm.crucial._polars import failing
     from ccmm.crucial._rules import EXACT_FLOAT_LIMIT, ROW_RULES, AtMost
 
-    as_pandas = _polars_to_pandas(frame)
+    as_pandas = polars_to_pandas(frame)
     schema = frame.schema  # type: ignore[attr-defined]
     for rule in ROW_RULES:
         condition = failing(frame, rule.predicate)  # type: ignore[arg-type]
@@ -776,7 +776,7 @@ def test_polars_report_is_invariant_to_interval_row_order(
 
 
 def test_polars_interval_table_is_not_converted_to_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ccmm.crucial import _check as engine
+    from ccmm import _frames
 
     ex = load_example("dirty")
     expected = check(
@@ -788,14 +788,14 @@ def test_polars_interval_table_is_not_converted_to_pandas(monkeypatch: pytest.Mo
     ).to_dict()
     intervals = _to_polars(ex.intervals)
     converted: list[int] = []
-    to_pandas = engine._polars_to_pandas
+    to_pandas = _frames.polars_to_pandas
 
     def spy(frame: object) -> pd.DataFrame:
         if "interval_minutes" in frame.columns:  # type: ignore[attr-defined]
             converted.append(frame.height)  # type: ignore[attr-defined]
         return to_pandas(frame)
 
-    monkeypatch.setattr(engine, "_polars_to_pandas", spy)
+    monkeypatch.setattr(_frames, "polars_to_pandas", spy)
     got = check(
         ex.facts,
         registry=ex.registry,

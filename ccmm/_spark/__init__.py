@@ -9,12 +9,6 @@ expressions. See ``docs/spark.md``.
 
 from __future__ import annotations
 
-
-def is_spark_frame(obj: object) -> bool:
-    """True for a PySpark SQL DataFrame (classic or Spark Connect), decided without importing
-    pyspark; a pandas-on-Spark frame is not one."""
-    cls = type(obj)
-    return cls.__module__.startswith("pyspark.sql") and cls.__name__ == "DataFrame"
-
+from ccmm._frames import is_spark_frame
 
 __all__ = ["is_spark_frame"]

@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ccmm import _frames
 from ccmm._cells import MISSING, as_date, fmt
 from ccmm._errors import InputDataError
 from ccmm._exact import EXACT_TEXT
+from ccmm._frames import is_polars_frame, is_spark_frame
 from ccmm._pandera import pa_errors
-from ccmm._spark import is_spark_frame
 from ccmm._tables import TableSpec, load_table_spec, missing_columns
 from ccmm.crucial._report import (
     FAILURE_COLUMNS,
@@ -77,46 +78,6 @@ class _Table:
     backend: str
 
 
-def _polars_categorical(s: Any) -> pd.Categorical:
-    """A polars categorical as a pandas one, without materialising one string per row."""
-    import polars as pl
-
-    present = s.drop_nulls().unique()
-    global_codes = present.to_physical().to_numpy().astype(np.int64)
-    lookup = np.full(int(global_codes.max(initial=-1)) + 2, -1, dtype=np.int64)
-    lookup[global_codes] = np.arange(len(global_codes))
-    physical = s.to_physical().fill_null(-1).cast(pl.Int64).to_numpy()
-    codes = lookup[physical]  # a null's -1 reads the last slot, which is -1
-    return pd.Categorical.from_codes(codes, present.cast(pl.String).to_list())
-
-
-def _polars_to_pandas(frame: Any) -> pd.DataFrame:
-    import polars as pl
-
-    cols: dict[str, Any] = {}
-    for name, s in frame.to_dict().items():
-        dtype = s.dtype
-        if isinstance(dtype, pl.Datetime):
-            values = pd.DatetimeIndex(s.to_numpy()).as_unit("ns")
-            cols[name] = (
-                values.tz_localize("UTC").tz_convert(dtype.time_zone) if dtype.time_zone else values
-            )
-        elif dtype == pl.Date:
-            cols[name] = pd.DatetimeIndex(s.to_numpy()).as_unit("ns")
-        elif isinstance(dtype, pl.Categorical | pl.Enum):
-            cols[name] = _polars_categorical(s)
-        elif dtype == pl.String:
-            cols[name] = pd.Series(s.to_numpy(), dtype=object)
-        else:
-            cols[name] = s.to_numpy()
-    return pd.DataFrame(cols, copy=False)  # no block consolidation: that would copy it all
-
-
-def is_polars_frame(obj: object) -> bool:
-    """Whether ``obj`` is a polars DataFrame (without importing polars)."""
-    return type(obj).__module__.startswith("polars") and type(obj).__name__ == "DataFrame"
-
-
 def _require(name: str, spec: TableSpec, columns: Sequence[str]) -> None:
     absent = missing_columns(columns, spec)
     if absent:
@@ -160,7 +121,7 @@ def _load(name: str, obj: object) -> _Table:
         )
     _require(name, spec, columns)
     if backend == "polars":
-        frame = _polars_to_pandas(obj)
+        frame = _frames.polars_to_pandas(obj)
     return _Table(name, spec, obj, frame, backend)
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
+from ccmm import _frames
 from ccmm._tables import load_table_spec
 from ccmm.crucial import _check as engine
 from ccmm.crucial._rules import (
@@ -118,7 +119,7 @@ def _rows(frame: pl.DataFrame, positions: np.ndarray, columns: list[str]) -> eng
     wanted += [c for c in columns if c not in wanted]
     index = pl.Series(positions.astype(np.int64))
     sub = frame.lazy().select(pl.col(wanted).gather(index)).collect()
-    return engine._Table("intervals", spec, frame, engine._polars_to_pandas(sub), "polars")
+    return engine._Table("intervals", spec, frame, _frames.polars_to_pandas(sub), "polars")
 
 
 def _pandas_view(frame: pl.DataFrame, columns: list[str]) -> engine._Table:

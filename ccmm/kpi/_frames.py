@@ -5,59 +5,16 @@ polars is never imported unless the caller passed a polars frame.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ccmm._errors import InputDataError
+from ccmm._frames import as_pandas, is_polars_frame
 
 Freq = Literal["D", "W", "MS"]
 FREQS: tuple[Freq, ...] = ("D", "W", "MS")
-
-
-def is_polars_frame(obj: object) -> bool:
-    """True for a polars DataFrame, decided without importing polars."""
-    cls = type(obj)
-    return cls.__module__.split(".")[0] == "polars" and cls.__name__ == "DataFrame"
-
-
-def as_pandas(frame: object, *, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """``frame`` as a pandas DataFrame (polars frames are converted, only ``columns`` if given).
-
-    Raises [`InputDataError`][ccmm.InputDataError] for anything that is not a pandas or polars
-    DataFrame.
-    """
-    if isinstance(frame, pd.DataFrame):
-        return frame
-    if is_polars_frame(frame):
-        return _polars_to_pandas(frame, columns)
-    raise InputDataError(
-        f"{table} must be a pandas or polars DataFrame, got {type(frame).__module__}."
-        f"{type(frame).__qualname__}"
-    )
-
-
-def _polars_to_pandas(frame: Any, columns: Sequence[str] | None) -> pd.DataFrame:
-    import polars as pl  # only reached when the caller passed a polars frame
-
-    names = [c for c in frame.columns if columns is None or c in set(columns)]
-    data: dict[str, pd.Series[Any]] = {}
-    for name in names:
-        s = frame.get_column(name)
-        if isinstance(s.dtype, pl.Datetime):
-            # polars keeps instants in UTC; to_numpy() returns them without the zone.
-            values = pd.Series(s.to_numpy(), name=name)
-            if s.dtype.time_zone is not None:
-                values = values.dt.tz_localize("UTC").dt.tz_convert(s.dtype.time_zone)
-            data[name] = values
-        elif isinstance(s.dtype, pl.Categorical | pl.Enum):
-            data[name] = pd.Series(s.to_numpy(), name=name, dtype="category")
-        else:
-            data[name] = pd.Series(s.to_numpy(), name=name)
-    return pd.DataFrame(data)
 
 
 def period_index(
@@ -96,4 +53,4 @@ def period_index(
     return position.astype(np.intp, copy=False), starts
 
 
-__all__: list[str] = []
+__all__ = ["FREQS", "Freq", "as_pandas", "is_polars_frame", "period_index"]
