@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ccmm._errors import StandardError
 from ccmm._json import read_json
 from ccmm._limits import DEFAULT_LIMITS, Limits, decode_text, read_limited
+from ccmm._standard_data import has_data, read_data
 from ccmm._yaml import safe_load
 
 if TYPE_CHECKING:
@@ -103,10 +104,11 @@ def _build(data: Any, source: str) -> Standard:
 
 @cache
 def _load_shipped(standard_id: str, edition: str) -> Standard:
-    directory = _root().joinpath(standard_id, edition)
-    return _build(
-        _read_directory(directory, f"{standard_id}/{edition}"), f"{standard_id} {edition}"
-    )
+    data = read_data(standard_id, edition, "standard.yaml")
+    for part in _PARTS:
+        if has_data(standard_id, edition, f"{part}.yaml"):
+            data[part] = read_data(standard_id, edition, f"{part}.yaml")[part]
+    return _build(data, f"{standard_id} {edition}")
 
 
 def load_standard(

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
-from importlib import resources
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from ccmm._errors import InputDataError, StandardError
+from ccmm._standard_data import has_data, read_data
 from ccmm._text import Text
 
 ColumnKind = Literal["int", "float", "str", "category", "datetime_tz", "date", "bool"]
@@ -63,12 +62,9 @@ class TableSpec(BaseModel):
 @cache
 def load_table_spec(name: str) -> TableSpec:
     """Load the shipped spec of table ``name`` (``intervals``, ``agents``, ``registry``, …)."""
-    path = resources.files("ccmm.standard_data").joinpath("tables", f"{name}.yaml")
-    try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:  # pragma: no cover - a packaging error, not user input
-        raise StandardError(f"no table spec named {name!r} ships with ccmm") from exc
-    return TableSpec.model_validate(raw)
+    if name == "row_rules" or not has_data("tables", f"{name}.yaml"):
+        raise StandardError(f"no table spec named {name!r} ships with ccmm")
+    return TableSpec.model_validate(read_data("tables", f"{name}.yaml"))
 
 
 def missing_columns(columns: Iterable[str], spec: TableSpec) -> list[str]:

@@ -1,7 +1,7 @@
 """KPI roll-ups on Spark: the same validation and ratios of sums as `ccmm.kpi.compute`.
 
 Validation is one aggregation pass that counts every problem of every column (the checks come
-from ``tables/<name>.yaml`` and ``kpi/row_checks.yaml``, as in pandas); only when something is
+from ``tables/<name>.yaml`` and ``tables/row_rules.yaml``, as in pandas); only when something is
 wrong are the first offending row positions looked up. The roll-up is one ``groupBy().agg()``
 of sums (plus the smallest and largest threshold per group); only the per-group sums reach the
 driver, where the ratios are taken by the very code the pandas path uses.

@@ -26,6 +26,7 @@ from ccmm._exact import EXACT_TEXT
 from ccmm._frames import is_polars_frame, is_spark_frame
 from ccmm._pandera import pa_errors
 from ccmm._tables import TableSpec, load_table_spec, missing_columns
+from ccmm._vocabulary import category_ids
 from ccmm.crucial._report import (
     FAILURE_COLUMNS,
     CheckResult,
@@ -53,12 +54,8 @@ from ccmm.crucial.schemas import (
     is_count_or_duration,
 )
 
-#: Units whose values are shares, with the closed range they must lie in.
-RATE_RANGES: Mapping[str, tuple[float, float]] = {"ratio": (0.0, 1.0), "percent": (0.0, 100.0)}
 #: Multiplier from numerator / denominator to a value in the unit.
 UNIT_SCALE: Mapping[str, float] = {"percent": 100.0}
-CATEGORIES: tuple[str, ...] = ("customer", "operations-support", "financial")
-TEAM_LEVELS: tuple[str, ...] = ("team", "department")
 #: Why a check that ran over no rows (or no series, no metrics) is ``not_checked``.
 NO_ROWS = "no rows"
 
@@ -76,6 +73,11 @@ class _Table:
     original: Any
     frame: pd.DataFrame  # pandas view of the data, RangeIndex 0..n-1 = row positions
     backend: str
+
+
+def option(check: str, name: str) -> Any:
+    """Option ``name`` of ``check`` as ``crucial.yaml`` sets it."""
+    return CHECK_BY_ID[check].options[name]
 
 
 def _require(name: str, spec: TableSpec, columns: Sequence[str]) -> None:
@@ -508,7 +510,9 @@ def _registry_checks(reg: _Registry, out: _Collector, as_of: dt.date) -> None:
     )
     # 114.3: reviewed within 12 months of as_of.
     out.run("definition_reviewed", n)
-    cutoff = pd.Timestamp(as_of) - pd.DateOffset(years=1)
+    cutoff = pd.Timestamp(as_of) - pd.DateOffset(
+        months=int(option("definition_reviewed", "max_age_months"))
+    )
     reviewed = pd.to_datetime(frame["definition_reviewed_on"], errors="coerce")
     if isinstance(reviewed.dtype, pd.DatetimeTZDtype):
         reviewed = reviewed.dt.tz_localize(None)
@@ -643,7 +647,7 @@ def _fact_checks(
         span = pd.date_range(month.min(), month.max(), freq="MS")
         present = pd.DataFrame({"category": category, "month": month}).dropna().drop_duplicates()
         have = set(zip(present["category"].astype(str), present["month"], strict=True))
-        missing = [(c, m) for c in CATEGORIES for m in span if (c, m) not in have]
+        missing = [(c, m) for c in category_ids() for m in span if (c, m) not in have]
         out.add(
             "category_every_month",
             "facts",
@@ -718,7 +722,10 @@ def _fact_checks(
     # 115.1: rates within their range.
     out.run("rate_in_range", n)
     bad = np.zeros(n, dtype=bool)
-    for unit_name, (lo, hi) in RATE_RANGES.items():
+    ranges: Mapping[str, tuple[float, float]] = {
+        str(u): (float(lo), float(hi)) for u, (lo, hi) in option("rate_in_range", "ranges").items()
+    }
+    for unit_name, (lo, hi) in ranges.items():
         is_unit = unit == unit_name
         bad |= is_unit & ((value < lo) | (value > hi))
     positions = np.flatnonzero(bad)
@@ -733,7 +740,7 @@ def _fact_checks(
                 "rate_in_range",
                 metric=fmt(metric.iloc[p]),
                 unit=fmt(unit[p]),
-                expected="[{}, {}]".format(*map(fmt, RATE_RANGES[str(unit[p])])),
+                expected="[{}, {}]".format(*map(fmt, ranges[str(unit[p])])),
                 value=fmt(value[p]),
             )
             for p in positions
@@ -766,7 +773,7 @@ def _improvable(facts: _Table, reg: _Registry, registered: np.ndarray, out: _Col
         "period_start"
     ].nunique()
     out.run("trend_available", len(series))
-    short = series[series < 2]
+    short = series[series < int(option("trend_available", "min_periods"))]
     out.add(
         "trend_available",
         "facts",
@@ -785,8 +792,10 @@ def _improvable(facts: _Table, reg: _Registry, registered: np.ndarray, out: _Col
         levels[m].add(lvl)
     out.run("tracked_at_team_level", len(metrics))
     out.run("tracked_at_individual_level", len(metrics))
-    no_team = [m for m in metrics if not levels[m] & set(TEAM_LEVELS)]
-    no_agent = [m for m in metrics if "agent" not in levels[m]]
+    team = {str(v) for v in option("tracked_at_team_level", "levels")}
+    agent = {str(v) for v in option("tracked_at_individual_level", "levels")}
+    no_team = [m for m in metrics if not levels[m] & team]
+    no_agent = [m for m in metrics if not levels[m] & agent]
     for check, missing in (
         ("tracked_at_team_level", no_team),
         ("tracked_at_individual_level", no_agent),

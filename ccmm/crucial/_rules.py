@@ -12,11 +12,17 @@ principle a defect belongs to.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from functools import cache
+from types import MappingProxyType
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from ccmm._errors import StandardError
+from ccmm._row_rules import AtMost, Predicate, ReferencedWhenFlagged, TextPresent, row_relations
+from ccmm._standard_data import data_label, read_data
 
 Principle = Literal[
     "collectable", "reportable", "usable", "cyclical", "improvable", "accurate", "logical"
@@ -34,12 +40,17 @@ PRINCIPLES: tuple[Principle, ...] = (
 )
 
 
+Severity = Literal["error", "warning"]
+
+
 @dataclass(frozen=True)
 class CheckDef:
     """One named check: which principle and item it evidences, and how a failure reads.
 
     ``template`` is a `str.format` template; the engine fills it with named fields that
-    differ per check (always ``column`` and ``value``, plus check-specific ones).
+    differ per check (always ``column`` and ``value``, plus check-specific ones). ``kind`` names
+    how the check is evaluated, ``options`` are its default settings and ``severity`` how a
+    failure counts; all come from the edition's ``crucial.yaml``.
     """
 
     id: str
@@ -48,261 +59,72 @@ class CheckDef:
     table: str
     summary: str
     template: str
+    kind: str = ""
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    severity: Severity = "error"
 
 
-CHECKS: tuple[CheckDef, ...] = (
-    # Collectable (109)
-    CheckDef(
-        "metric_registered",
-        "collectable",
-        "109.1",
-        "facts",
-        "every metric in the facts is defined in the registry",
-        "metric {value!r} is not in the registry",
-    ),
-    CheckDef(
-        "registry_row_documented",
-        "collectable",
-        "109.2",
-        "registry",
-        "every registry row has a definition, a collection process and an owner",
-        "metric {metric!r} has no {column}",
-    ),
-    # Reportable (110)
-    CheckDef(
-        "column_type",
-        "reportable",
-        "110.1",
-        "*",
-        "each column has the type of the canonical table",
-        "column {column!r} must hold {expected}, got dtype {value}",
-    ),
-    CheckDef(
-        "column_not_null",
-        "reportable",
-        "110.1",
-        "*",
-        "required values are present",
-        "column {column!r} must not be empty",
-    ),
-    CheckDef(
-        "column_finite",
-        "reportable",
-        "110.1",
-        "*",
-        "numbers are finite",
-        "column {column!r} must be a finite number, got {value}",
-    ),
-    CheckDef(
-        "column_minimum",
-        "reportable",
-        "110.1",
-        "*",
-        "numbers are at least the column minimum",
-        "column {column!r} must be at least {expected}, got {value}",
-    ),
-    CheckDef(
-        "column_maximum",
-        "reportable",
-        "110.1",
-        "*",
-        "numbers are at most the column maximum",
-        "column {column!r} must be at most {expected}, got {value}",
-    ),
-    CheckDef(
-        "column_allowed",
-        "reportable",
-        "110.1",
-        "*",
-        "values come from the column's allowed set",
-        "column {column!r} must be one of {expected}, got {value!r}",
-    ),
-    CheckDef(
-        "column_in_exact_range",
-        "reportable",
-        "110.1",
-        "*",
-        "counts and durations are at most 2**53, the range in which sums are exact",
-        "column {column!r} must be at most {expected}, got {value}",
-    ),
-    CheckDef(
-        "column_schema",
-        "reportable",
-        "110.1",
-        "*",
-        "any other schema failure reported by pandera",
-        "column {column!r} fails {expected}: {value}",
-    ),
-    CheckDef(
-        "metric_defined_once",
-        "reportable",
-        "110.2",
-        "registry",
-        "each metric is defined once, so it has one unit",
-        "metric {metric!r} is defined {count} times (units: {units})",
-    ),
-    CheckDef(
-        "fact_unit_matches_registry",
-        "reportable",
-        "110.2",
-        "facts",
-        "a unit stated in the facts is the registry unit",
-        "metric {metric!r} is in {expected} per the registry, got unit {value!r}",
-    ),
-    CheckDef(
-        "one_value_per_key",
-        "reportable",
-        "110.2",
-        "facts",
-        "one value per (period, entity, metric)",
-        "{count} rows share this (period, entity, metric)",
-    ),
-    # Usable (111)
-    CheckDef(
-        "metric_has_target",
-        "usable",
-        "111",
-        "facts",
-        "every fact has a target (its own or the registry's), so the gap can be computed",
-        "metric {metric!r} has no target in this row nor in the registry",
-    ),
-    CheckDef(
-        "metric_has_direction",
-        "usable",
-        "111",
-        "registry",
-        "every metric says whether higher or lower is better",
-        "metric {metric!r} has no direction (higher or lower)",
-    ),
-    # Cyclical (112)
-    CheckDef(
-        "interval_granularity",
-        "cyclical",
-        "112.1",
-        "intervals",
-        "intervals are 30 minutes long or shorter (clause 103)",
-        "interval is {value} minutes long; at most {expected} is required",
-    ),
-    CheckDef(
-        "interval_grid",
-        "cyclical",
-        "112.1",
-        "intervals",
-        "each queue and channel has a regular run of intervals: no gap, no overlap (in UTC)",
-        "{problem}",
-    ),
-    CheckDef(
-        "category_every_month",
-        "cyclical",
-        "112.2",
-        "facts",
-        "customer, operations-support and financial metrics are present in every month",
-        "no {category} metric is reported for {month}",
-    ),
-    CheckDef(
-        "below_target_analysed",
-        "cyclical",
-        "112.3",
-        "facts",
-        "every monthly value below target has an entry in the analysis log",
-        "metric {metric!r} missed its target in {month} (value {value}, target {expected}) "
-        "and the analysis log has no entry for it",
-    ),
-    # Improvable (113)
-    CheckDef(
-        "trend_available",
-        "improvable",
-        "113.1",
-        "facts",
-        "every entity's series of a tracked metric has at least two periods",
-        "only {value} period(s) of {metric!r}; a trend needs at least 2",
-    ),
-    CheckDef(
-        "tracked_at_team_level",
-        "improvable",
-        "113.2",
-        "registry",
-        "improvement-tracked metrics are reported for teams or departments",
-        "metric {metric!r} is tracked for improvement but has no team or department rows",
-    ),
-    CheckDef(
-        "tracked_at_individual_level",
-        "improvable",
-        "113.3",
-        "registry",
-        "improvement-tracked metrics are reported for individual agents",
-        "metric {metric!r} is tracked for improvement but has no agent rows",
-    ),
-    # Accurate (114)
-    CheckDef(
-        "source_recorded",
-        "accurate",
-        "114.1",
-        "facts",
-        "every fact names the system it was read from",
-        "the row does not name its source system",
-    ),
-    CheckDef(
-        "adjustment_approved",
-        "accurate",
-        "114.2",
-        "facts",
-        "manually adjusted rows carry an approval reference (clause 102)",
-        "value was adjusted by hand without an approval reference",
-    ),
-    CheckDef(
-        "definition_reviewed",
-        "accurate",
-        "114.3",
-        "registry",
-        "registry definitions were reviewed within 12 months of as_of",
-        "definition of {metric!r} last reviewed {value}; a review on or after {expected} "
-        "is required",
-    ),
-    # Logical (115)
-    CheckDef(
-        "answered_abandoned_within_offered",
-        "logical",
-        "115.1",
-        "intervals",
-        "answered + abandoned <= offered",
-        "answered + abandoned = {value} exceeds offered = {expected}",
-    ),
-    CheckDef(
-        "within_threshold_within_answered",
-        "logical",
-        "115.1",
-        "intervals",
-        "answered within threshold <= answered",
-        "answered within threshold = {value} exceeds answered = {expected}",
-    ),
-    CheckDef(
-        "short_abandons_within_abandoned",
-        "logical",
-        "115.1",
-        "intervals",
-        "short abandons <= abandoned",
-        "short abandons = {value} exceed abandoned = {expected}",
-    ),
-    CheckDef(
-        "rate_in_range",
-        "logical",
-        "115.1",
-        "facts",
-        "ratio values lie in [0, 1] and percent values in [0, 100]",
-        "metric {metric!r} is a {unit} and must lie in {expected}, got {value}",
-    ),
-    CheckDef(
-        "derived_matches_components",
-        "logical",
-        "115.2",
-        "facts",
-        "a reported ratio agrees with numerator / denominator within the tolerance",
-        "{problem}",
-    ),
-)
+_CHECK_KEYS = frozenset({"id", "principle", "item", "table", "kind", "summary", "message"})
+_OPTIONAL_KEYS = frozenset({"options", "severity"})
+
+
+def _check_def(entry: Any, label: str) -> CheckDef:
+    if not isinstance(entry, dict):
+        raise StandardError(f"{label}: each check must be a mapping, got {entry!r}")
+    keys = set(entry)
+    if not _CHECK_KEYS <= keys <= _CHECK_KEYS | _OPTIONAL_KEYS:
+        raise StandardError(
+            f"{label}: check {entry.get('id')!r} must have keys {sorted(_CHECK_KEYS)} "
+            f"(and optionally {sorted(_OPTIONAL_KEYS)}), got {sorted(keys)}"
+        )
+    if entry["principle"] not in PRINCIPLES:
+        raise StandardError(
+            f"{label}: check {entry['id']!r}: principle must be one of {', '.join(PRINCIPLES)}, "
+            f"got {entry['principle']!r}"
+        )
+    severity = entry.get("severity", "error")
+    if severity not in ("error", "warning"):
+        raise StandardError(
+            f"{label}: check {entry['id']!r}: severity must be error or warning, got {severity!r}"
+        )
+    options = entry.get("options") or {}
+    if not isinstance(options, dict):
+        raise StandardError(f"{label}: check {entry['id']!r}: options must be a mapping")
+    return CheckDef(
+        id=str(entry["id"]),
+        principle=entry["principle"],
+        item=str(entry["item"]),
+        table=str(entry["table"]),
+        summary=str(entry["summary"]),
+        template=str(entry["message"]),
+        kind=str(entry["kind"]),
+        options=MappingProxyType(dict(options)),
+        severity=severity,
+    )
+
+
+@cache
+def load_checks(standard_id: str = "cc-cmm-oc", edition: str = "2017") -> tuple[CheckDef, ...]:
+    """The checks of ``<standard_id>/<edition>/crucial.yaml``, in report order (read once)."""
+    label = data_label(standard_id, edition, "crucial.yaml")
+    raw = read_data(standard_id, edition, "crucial.yaml")
+    checks = tuple(_check_def(entry, label) for entry in raw.get("checks", ()))
+    seen: set[str] = set()
+    for c in checks:
+        if c.id in seen:
+            raise StandardError(f"{label}: check id {c.id!r} is given twice")
+        seen.add(c.id)
+    return checks
+
+
+CHECKS: tuple[CheckDef, ...] = load_checks()
 
 CHECK_BY_ID: Mapping[str, CheckDef] = {c.id: c for c in CHECKS}
+
+
+def default_options() -> dict[str, dict[str, Any]]:
+    """Every check's options as ``crucial.yaml`` gives them: check id -> option -> value."""
+    return {c.id: dict(c.options) for c in CHECKS}
 
 
 def _num(s: pd.Series) -> np.ndarray:
@@ -334,38 +156,6 @@ def truthy(s: pd.Series) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class AtMost:
-    """Passes when the sum of the ``left`` columns is at most ``right`` (a column or a number).
-
-    A missing value on either side passes (NaN compares false).
-    """
-
-    left: tuple[str, ...]
-    right: str | float
-
-
-@dataclass(frozen=True)
-class TextPresent:
-    """Passes when the text column ``column`` is neither null nor blank."""
-
-    column: str
-
-
-@dataclass(frozen=True)
-class ReferencedWhenFlagged:
-    """Passes unless the flag column ``flag`` is true while the text column ``reference`` is
-    null or blank (a flag that is null or not a boolean true counts as not set)."""
-
-    flag: str
-    reference: str
-
-
-#: What a row rule asks of one row, without saying how to evaluate it: pandas evaluates it
-#: below, the Spark backend (``ccmm._spark``) turns the same description into SQL expressions.
-Predicate = AtMost | TextPresent | ReferencedWhenFlagged
-
-
-@dataclass(frozen=True)
 class RowRule:
     """A rule over the columns of single rows of one table.
 
@@ -383,10 +173,6 @@ class RowRule:
     ok: Callable[[pd.DataFrame], np.ndarray]
     value: Callable[[pd.DataFrame], np.ndarray]
     expected: Callable[[pd.DataFrame], np.ndarray]
-
-
-#: The interval length clause 103 asks for at most (half an hour).
-MAX_INTERVAL_MINUTES = 30
 
 
 def _sum_of(names: tuple[str, ...]) -> Callable[[pd.DataFrame], np.ndarray]:
@@ -512,30 +298,23 @@ def _nothing(df: pd.DataFrame) -> np.ndarray:
     return np.full(len(df), "", dtype=object)
 
 
-ROW_RULES: tuple[RowRule, ...] = (
-    _rule(
-        "answered_abandoned_within_offered",
-        "intervals",
-        AtMost(("answered", "abandoned"), "offered"),
-    ),
-    _rule(
-        "within_threshold_within_answered",
-        "intervals",
-        AtMost(("answered_within_threshold",), "answered"),
-    ),
-    _rule(
-        "short_abandons_within_abandoned", "intervals", AtMost(("abandoned_short",), "abandoned")
-    ),
-    _rule(
-        "interval_granularity",
-        "intervals",
-        AtMost(("interval_minutes",), float(MAX_INTERVAL_MINUTES)),
-    ),
-    _rule("source_recorded", "facts", TextPresent("source")),
-    _rule(
-        "adjustment_approved", "facts", ReferencedWhenFlagged("manually_adjusted", "adjustment_ref")
-    ),
-)
+def _row_rule_of(check: CheckDef) -> RowRule:
+    """The row rule of a ``kind: row_rule`` check: the relation its ``rule`` option names, with
+    the bound replaced by its ``at_most`` option when one is given."""
+    relation = row_relations().get(str(check.options.get("rule")))
+    if relation is None:
+        raise StandardError(
+            f"crucial.yaml: check {check.id!r} names row rule {check.options.get('rule')!r}, "
+            f"which tables/row_rules.yaml does not state"
+        )
+    predicate = relation.predicate
+    if "at_most" in check.options and isinstance(predicate, AtMost):
+        bound = check.options["at_most"]
+        predicate = AtMost(predicate.left, bound if isinstance(bound, str) else float(bound))
+    return _rule(check.id, relation.table, predicate)
+
+
+ROW_RULES: tuple[RowRule, ...] = tuple(_row_rule_of(c) for c in CHECKS if c.kind == "row_rule")
 
 
 def row_rules(table: str) -> tuple[RowRule, ...]:
@@ -543,4 +322,20 @@ def row_rules(table: str) -> tuple[RowRule, ...]:
     return tuple(r for r in ROW_RULES if r.table == table)
 
 
-__all__: list[str] = []
+__all__ = [
+    "CHECKS",
+    "CHECK_BY_ID",
+    "PRINCIPLES",
+    "ROW_RULES",
+    "AtMost",
+    "CheckDef",
+    "Predicate",
+    "Principle",
+    "ReferencedWhenFlagged",
+    "RowRule",
+    "Severity",
+    "TextPresent",
+    "default_options",
+    "load_checks",
+    "row_rules",
+]

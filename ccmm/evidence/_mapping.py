@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -17,7 +16,7 @@ from pydantic import Field, field_validator, model_validator
 from ccmm._errors import StandardError
 from ccmm._loader import load_standard
 from ccmm._model import FrozenModel
-from ccmm._yaml import safe_load
+from ccmm._standard_data import has_data, read_data
 from ccmm.evidence._args import as_text
 from ccmm.standard import parse_share
 
@@ -157,14 +156,10 @@ def load_evidence_map(standard_id: str = "cc-cmm-oc", edition: str = "2017") -> 
 
 @cache
 def _load_evidence_map(standard_id: str, edition: str) -> EvidenceMap:
-    folder = resources.files("ccmm.standard_data").joinpath(standard_id, edition)
-    node = folder.joinpath("evidence.yaml")
     label = f"{standard_id}/{edition}/evidence.yaml"
-    if not node.is_file():
+    if not has_data(standard_id, edition, "evidence.yaml"):
         raise StandardError(f"{standard_id} {edition} ships no evidence mapping ({label})")
-    raw = safe_load(node.read_text(encoding="utf-8"), source=label, error=StandardError)
-    if not isinstance(raw, dict):
-        raise StandardError(f"{label}: expected a mapping at the top level")
+    raw = read_data(standard_id, edition, "evidence.yaml")
     try:
         mapping = EvidenceMap.model_validate(raw)
     except StandardError as exc:

@@ -7,19 +7,18 @@ problems are collected; callers decide whether to raise (`raise_if_problems`) or
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from ccmm._cells import fmt
 from ccmm._errors import InputDataError
 from ccmm._exact import EXACT_TEXT, MAX_EXACT
 from ccmm._model import FrozenModel
+from ccmm._row_rules import AtMost, row_relations
 from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
 from ccmm.kpi._frames import as_pandas
 
@@ -62,9 +61,17 @@ class _AtMost(BaseModel):
 
 @cache
 def _row_checks() -> dict[str, tuple[_AtMost, ...]]:
-    path = resources.files("ccmm.standard_data").joinpath("kpi", "row_checks.yaml")
-    raw: dict[str, list[dict[str, str]]] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {table: tuple(_AtMost.model_validate(r) for r in rules) for table, rules in raw.items()}
+    # The relations that hold for any export, stated once in tables/row_rules.yaml.
+    found: dict[str, list[_AtMost]] = {}
+    for relation in row_relations().values():
+        p = relation.predicate
+        if relation.always and isinstance(p, AtMost) and len(p.left) == 1:
+            right = p.right
+            if isinstance(right, str):
+                found.setdefault(relation.table, []).append(
+                    _AtMost(column=p.left[0], at_most=right)
+                )
+    return {table: tuple(rules) for table, rules in found.items()}
 
 
 def _rows_problem(
@@ -275,7 +282,7 @@ def validate_intervals(frame: object) -> list[RowProblem]:
 
     Checks: required columns present; ``interval_start`` time-zone aware and never empty; counts
     and seconds numeric, never NaN, never below their minimum, counts whole; and the row
-    relations of ``ccmm/standard_data/kpi/row_checks.yaml`` (answered ≤ offered, …).
+    ``always`` relations of ``ccmm/standard_data/tables/row_rules.yaml`` (answered ≤ offered, …).
     """
     return validate_table(frame, load_table_spec("intervals"))
 

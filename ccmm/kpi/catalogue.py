@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import Field, field_validator, model_validator
 
 from ccmm._errors import InputDataError, StandardError
 from ccmm._model import FrozenModel
+from ccmm._standard_data import SCHEMA_VERSION, data_label, read_data
 from ccmm._tables import Text
 
 Category = Literal["customer", "operations-support", "financial"]
@@ -265,7 +264,15 @@ class KpiCatalogue(_Frozen):
 
 def parse_kpi_catalogue(raw: Any, *, source: str = "<data>") -> KpiCatalogue:
     """Validate a catalogue already read from YAML; [`StandardError`][ccmm.StandardError] lists
-    every problem."""
+    every problem. A ``schema_version`` key (as in the shipped file) must be that of the shipped
+    layout."""
+    if isinstance(raw, dict) and "schema_version" in raw:
+        if raw["schema_version"] != SCHEMA_VERSION:
+            raise StandardError(
+                f"KPI catalogue {source}: schema_version must be {SCHEMA_VERSION}, "
+                f"got {raw['schema_version']!r}"
+            )
+        raw = {k: v for k, v in raw.items() if k != "schema_version"}
     try:
         return KpiCatalogue.model_validate(raw)
     except StandardError as exc:
@@ -275,9 +282,8 @@ def parse_kpi_catalogue(raw: Any, *, source: str = "<data>") -> KpiCatalogue:
 @cache
 def load_kpi_catalogue() -> KpiCatalogue:
     """The KPI catalogue shipped with ccmm (read once, then cached)."""
-    path = resources.files("ccmm.standard_data").joinpath("kpi", "catalogue.yaml")
-    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return parse_kpi_catalogue(raw, source="ccmm/standard_data/kpi/catalogue.yaml")
+    raw = read_data("kpi", "catalogue.yaml")
+    return parse_kpi_catalogue(raw, source=data_label("kpi", "catalogue.yaml"))
 
 
 __all__ = [

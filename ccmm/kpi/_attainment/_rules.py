@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
-from importlib import resources
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
 
 from ccmm._errors import InputDataError, StandardError
 from ccmm._model import FrozenModel
+from ccmm._standard_data import read_data
+from ccmm._vocabulary import category_ids
 
 Direction = Literal["higher", "lower", "band"]
 TrendTest = Literal["mann-kendall", "consecutive-improvement"]
@@ -91,8 +91,7 @@ class RuleBook:
 
 @cache
 def rule_book() -> RuleBook:
-    path = resources.files("ccmm.standard_data").joinpath("attainment", "rules.yaml")
-    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw: Any = read_data("attainment", "rules.yaml")
     try:
         rules = {
             str(name): AttainmentRule.model_validate(
@@ -102,7 +101,7 @@ def rule_book() -> RuleBook:
         }
         return RuleBook(
             rules=rules,
-            categories=tuple(str(c) for c in raw["categories"]),
+            categories=category_ids(),
             copc_families=tuple(str(c) for c in raw["copc_families"]),
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:  # pragma: no cover
