@@ -114,8 +114,12 @@ def bench(session: nox.Session) -> None:
     """Benchmarks: print each figure an issue asks for, against its baseline, in the same run."""
     session.install("-e", ".[test]", "pyworkforce")
     for script in sorted(os.listdir("benchmarks")):
-        # bench_spark.py needs pyspark and Java: `nox -s bench-spark`.
-        if script.startswith("bench_") and script.endswith(".py") and script != "bench_spark.py":
+        # bench_spark*.py need pyspark and Java: `nox -s bench-spark`.
+        if (
+            script.startswith("bench_")
+            and script.endswith(".py")
+            and not script.startswith("bench_spark")
+        ):
             session.run("python", f"benchmarks/{script}", *session.posargs)
 
 
@@ -140,6 +144,7 @@ def bench_spark(session: nox.Session) -> None:
     """50 million interval rows on local[2]: KPI roll-up and CRUCIAL check, against pandas."""
     session.install("-e", ".[test,spark]")
     session.run("python", "benchmarks/bench_spark.py", *session.posargs)
+    session.run("python", "benchmarks/bench_spark_crucial.py")
 
 
 @nox.session(python=PYTHON)

@@ -647,20 +647,19 @@ def _interval_outcome(frame: object, *, native: bool) -> tuple[object, ...]:
     from the pandas engine on the pandas view of the same table."""
     import polars as pl
 
-    from ccmm.crucial import _check as engine
-    from ccmm.crucial._polars import check_intervals
-    from ccmm.crucial._rules import row_rules
+    from ccmm.crucial import _engine as engine
+    from ccmm.crucial._engine import TableChecks
+    from ccmm.crucial._pandas import PandasTable, load_table
+    from ccmm.crucial._polars import PolarsTable
 
-    out = engine._Collector()
+    out = engine.Collector()
     try:
-        if native:
-            check_intervals(frame, out)
-        else:
-            table = engine._load("intervals", frame)
-            engine._schema_failures(table, out)
-            for rule in row_rules("intervals"):
-                engine._apply_row_rule(rule, table, out)
-            engine._interval_grid(table, out)
+        backend: TableChecks = (
+            PolarsTable(frame) if native else PandasTable(load_table("intervals", frame))
+        )
+        columns = list(frame.columns)  # type: ignore[attr-defined]
+        backend.table_checks(engine.applicable_rules("intervals", columns, out), out)
+        backend.grid(out)
     except pl.exceptions.SchemaError as exc:
         # pandera.polars cannot gather the failure cases of a column whose type is wrong and
         # that has failing rows as well (its cases differ in type); both paths must hit it.
@@ -833,7 +832,7 @@ def test_a_polars_column_of_the_wrong_type_with_failing_rows_is_reported_not_rai
     st.sampled_from(["as drawn", "time-major", "group-major"]),
 )
 def test_grid_order_equals_a_stable_two_key_sort(rows: list[tuple[int, int]], layout: str) -> None:
-    from ccmm.crucial._check import _group_time_order
+    from ccmm.crucial._pandas import group_time_order as _group_time_order
 
     if layout == "time-major":
         rows = sorted(rows, key=lambda r: r[1])
@@ -1060,7 +1059,7 @@ def test_formatting_a_column_at_once_equals_formatting_each_cell(
     cells: list[object], kind: str
 ) -> None:
     from ccmm._cells import fmt
-    from ccmm.crucial._check import fmt_many
+    from ccmm.crucial._engine import fmt_many
 
     series: pd.Series
     if kind == "float64":

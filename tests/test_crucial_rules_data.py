@@ -150,3 +150,73 @@ def test_each_reader_gets_its_own_copy(monkeypatch: pytest.MonkeyPatch, tmp_path
         assert reader.read_data("x.yaml") == {"a": [1]}
     finally:
         reader._parsed.cache_clear()
+
+
+def _dirty_tables() -> tuple[dict[str, object], str]:
+    from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
+
+    ex = load_example("dirty")
+    tables = {
+        "facts": ex.facts,
+        "registry": ex.registry,
+        "intervals": ex.intervals,
+        "analysis_log": ex.analysis_log,
+    }
+    return tables, str(EXAMPLE_AS_OF)
+
+
+def test_options_override_the_crucial_yaml_defaults_per_check_id() -> None:
+    from ccmm.crucial._check import check_tables
+
+    tables, as_of = _dirty_tables()
+    default = check_tables(tables, as_of=as_of, tolerance=0.005, max_failures=None)
+    assert default.to_dict() == check(**tables, as_of=as_of).to_dict()  # type: ignore[arg-type]
+
+    def failures(report: object, check_id: str) -> int:
+        frame = report.failures  # type: ignore[attr-defined]
+        return int((frame["check"] == check_id).sum())
+
+    # No review is ever stale with a limit of 1,000 years; every one is with 0 months.
+    lax = {"definition_reviewed": {"max_age_months": 12_000}}
+    strict = {"definition_reviewed": {"max_age_months": 0}}
+    n_rows = len(tables["registry"])  # type: ignore[arg-type]
+    assert (
+        failures(
+            check_tables(tables, as_of=as_of, tolerance=0.005, max_failures=None, options=lax),
+            "definition_reviewed",
+        )
+        == 0
+    )
+    assert (
+        failures(
+            check_tables(tables, as_of=as_of, tolerance=0.005, max_failures=None, options=strict),
+            "definition_reviewed",
+        )
+        == n_rows
+    )
+    # The override changes that check only.
+    other = check_tables(tables, as_of=as_of, tolerance=0.005, max_failures=None, options=lax)
+    keep = default.failures["check"] != "definition_reviewed"
+    assert (
+        other.failures[other.failures["check"] != "definition_reviewed"]
+        .reset_index(drop=True)
+        .equals(default.failures[keep].reset_index(drop=True))
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"no_such_check": {}}, "options name no check 'no_such_check'"),
+        ({"trend_available": {"periods": 3}}, "has no option 'periods'; its options: min_periods"),
+    ],
+)
+def test_an_unknown_check_or_option_is_refused_by_name(
+    options: dict[str, dict[str, object]], message: str
+) -> None:
+    from ccmm import InputDataError
+    from ccmm.crucial._check import check_tables
+
+    tables, as_of = _dirty_tables()
+    with pytest.raises(InputDataError, match=message):
+        check_tables(tables, as_of=as_of, tolerance=0.005, max_failures=None, options=options)

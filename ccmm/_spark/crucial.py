@@ -11,14 +11,12 @@ frames they are collected and checked by the pandas engine itself, so those chec
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from ccmm._errors import InputDataError
 from ccmm._exact import EXACT_TEXT, MAX_EXACT
-from ccmm._spark import is_spark_frame
 from ccmm._spark._frames import (
     from_cells,
     functions,
@@ -32,9 +30,8 @@ from ccmm._spark._frames import (
     type_name,
     window,
 )
-from ccmm._tables import TableSpec, load_table_spec, missing_columns
-from ccmm.crucial import _check as engine
-from ccmm.crucial._report import CrucialReport
+from ccmm._tables import TableSpec, load_table_spec
+from ccmm.crucial._engine import Collector, fill, fmt, grid_problem
 from ccmm.crucial._rules import (
     EXACT_FLOAT_LIMIT,
     AtMost,
@@ -42,7 +39,6 @@ from ccmm.crucial._rules import (
     ReferencedWhenFlagged,
     RowRule,
     TextPresent,
-    row_rules,
 )
 from ccmm.crucial.schemas import EXPECTED_KIND, is_count_or_duration
 
@@ -135,7 +131,7 @@ def _rule_finding(frame: Any, rule: RowRule) -> _Finding:
     return _Finding(rule.check, rule.column, _failing(frame, predicate), value, expected, "")
 
 
-def _column_findings(frame: Any, spec: TableSpec, out: engine._Collector) -> list[_Finding]:
+def _column_findings(frame: Any, spec: TableSpec, out: Collector) -> list[_Finding]:
     """Spark conditions for the column checks pandera runs on pandas (same ids, same rules)."""
     F = functions()
     findings: list[_Finding] = []
@@ -153,7 +149,7 @@ def _column_findings(frame: Any, spec: TableSpec, out: engine._Collector) -> lis
                 name,
                 [spark_type],
                 [
-                    engine._fill(
+                    fill(
                         "column_type",
                         column=name,
                         value=spark_type,
@@ -173,7 +169,7 @@ def _column_findings(frame: Any, spec: TableSpec, out: engine._Collector) -> lis
         if column.minimum is not None:
             below = F.coalesce(col < F.lit(column.minimum), F.lit(False))
             findings.append(
-                _Finding("column_minimum", name, below, col, F.lit(""), engine.fmt(column.minimum))
+                _Finding("column_minimum", name, below, col, F.lit(""), fmt(column.minimum))
             )
         if is_count_or_duration(column):
             huge = F.coalesce(col > F.lit(MAX_EXACT), F.lit(False))
@@ -187,7 +183,7 @@ def _column_findings(frame: Any, spec: TableSpec, out: engine._Collector) -> lis
             if floating:
                 above = above & ~F.isnan(col)  # NaN is missing, not large
             findings.append(
-                _Finding("column_maximum", name, above, col, F.lit(""), engine.fmt(column.maximum))
+                _Finding("column_maximum", name, above, col, F.lit(""), fmt(column.maximum))
             )
     for column in spec.columns:
         if column.allowed is None or column.name not in frame.columns:
@@ -212,7 +208,7 @@ def _key_names(frame: Any, spec: TableSpec) -> list[str]:
 
 
 def _row_key(keys: list[str], cells: list[Any]) -> str:
-    return ", ".join(f"{k}={engine.fmt(v)}" for k, v in zip(keys, cells, strict=True))
+    return ", ".join(f"{k}={fmt(v)}" for k, v in zip(keys, cells, strict=True))
 
 
 def _sampled(frame: Any, keys: list[str], rows: list[Any], first: int) -> list[list[Any]]:
@@ -224,17 +220,10 @@ def _sampled(frame: Any, keys: list[str], rows: list[Any], first: int) -> list[l
     return out
 
 
-def _table_checks(frame: Any, spec: TableSpec, out: engine._Collector) -> int:
-    """Column checks and row rules of one Spark table; returns its row count."""
+def _table_checks(frame: Any, spec: TableSpec, rules: Sequence[RowRule], out: Collector) -> int:
+    """Column checks and the (applicable) row rules of one Spark table; returns its row count."""
     F = functions()
-    rules = row_rules(spec.name)
-    applicable: list[RowRule] = []
-    for rule in rules:
-        absent = [c for c in rule.columns if c not in frame.columns]
-        if absent:
-            out.skip(rule.check, f"{spec.name} has no column {', '.join(absent)}")
-        else:
-            applicable.append(rule)
+    applicable = list(rules)
     n_rows = int(frame.count())
     for check in ("column_type", "column_not_null", "column_finite"):
         out.run(check, n_rows)
@@ -273,10 +262,10 @@ def _table_checks(frame: Any, spec: TableSpec, out: engine._Collector) -> int:
         )
         key_cells = _sampled(frame, keys, shown, len(keys))
         # Values are numbers or text (a missing instant is None), so they print as in pandas.
-        values = [engine.fmt(r[len(keys)]) for r in shown]
-        expected = [engine.fmt(r[len(keys) + 1]) for r in shown]
+        values = [fmt(r[len(keys)]) for r in shown]
+        expected = [fmt(r[len(keys) + 1]) for r in shown]
         texts = [
-            engine._fill(
+            fill(
                 finding.check,
                 column=finding.column,
                 value=v,
@@ -292,7 +281,7 @@ def _table_checks(frame: Any, spec: TableSpec, out: engine._Collector) -> int:
     return n_rows
 
 
-def _grid(frame: Any, out: engine._Collector, n_rows: int) -> None:
+def _grid(frame: Any, out: Collector, n_rows: int) -> None:
     """Item 112.1: consecutive intervals of each queue and channel neither gap nor overlap."""
     if type_name(frame, "interval_start") != "timestamp":
         out.skip("interval_grid", "interval_start is not time-zone aware")
@@ -333,81 +322,34 @@ def _grid(frame: Any, out: engine._Collector, n_rows: int) -> None:
     for r in shown:
         start, prev_start, prev_end = instant(r["_s"]), instant(r["_ps"]), instant(r["_pe"])
         missing = (int(r["_s"]) - int(r["_pe"])) / 60e6
-        text = engine.grid_problem(r["_s"] > r["_pe"], prev_start, prev_end, start, missing)
+        text = grid_problem(r["_s"] > r["_pe"], prev_start, prev_end, start, missing)
         keys.append(
-            f"interval_start={engine.fmt(start)}, queue={engine.fmt(r['queue'])}, "
-            f"channel={engine.fmt(r['channel'])}"
+            f"interval_start={fmt(start)}, queue={fmt(r['queue'])}, channel={fmt(r['channel'])}"
         )
-        values.append(engine.fmt(start))
-        texts.append(engine._fill("interval_grid", problem=text))
+        values.append(fmt(start))
+        texts.append(fill("interval_grid", problem=text))
     out.add("interval_grid", "intervals", keys, "interval_start", values, texts)
     out.failed["interval_grid"] += count - len(shown)
 
 
-def check(
-    facts: object,
-    *,
-    registry: object,
-    intervals: object | None,
-    analysis_log: object | None,
-    as_of: dt.date | str,
-    tolerance: float,
-    max_failures: int | None = None,
-) -> CrucialReport:
-    """[`ccmm.crucial.check`][] when any table is a Spark DataFrame."""
-    day = engine._check_date(as_of, tolerance)
-    cap = engine.check_max_failures(max_failures)
-    given = {
-        "facts": facts,
-        "registry": registry,
-        "intervals": intervals,
-        "analysis_log": analysis_log,
-    }
-    problems: list[str] = []
-    tables: dict[str, engine._Table] = {}
-    spark_intervals: Any = None
-    for name, obj in given.items():
-        if obj is None:
-            continue
-        try:
-            if is_spark_frame(obj):
-                engine.require_unique_columns(name, list(obj.columns))  # type: ignore[attr-defined]
-            if name == "intervals" and is_spark_frame(obj):
-                spec = load_table_spec(name)
-                absent = missing_columns(list(obj.columns), spec)  # type: ignore[attr-defined]
-                if absent:
-                    raise InputDataError(
-                        f"{name} table is missing required column(s) {', '.join(map(repr, absent))}"
-                    )
-                spark_intervals = obj
-            else:
-                tables[name] = engine._load(name, to_pandas(obj) if is_spark_frame(obj) else obj)
-        except InputDataError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputDataError("the tables cannot be checked", problems=problems)
-
-    out = engine._Collector()
-    for name in ("registry", "facts", "intervals", "analysis_log"):
-        if name in tables:
-            engine._schema_failures(tables[name], out)
-            for rule in row_rules(name):
-                engine._apply_row_rule(rule, tables[name], out)
-    if spark_intervals is not None:
-        n_rows = _table_checks(spark_intervals, load_table_spec("intervals"), out)
-        _grid(spark_intervals, out, n_rows)
-    elif "intervals" in tables:
-        engine._interval_grid(tables["intervals"], out)
-    else:
-        for rule in row_rules("intervals"):
-            out.skip(rule.check, "no interval table given")
-        out.skip("interval_grid", "no interval table given")
-
-    reg = engine._registry(tables["registry"])
-    engine._registry_checks(reg, out, day)
-    gaps = engine._fact_checks(tables["facts"], reg, tables.get("analysis_log"), out, tolerance)
-    adjusted = engine._adjusted_rows(tables["facts"])
-    return engine._assemble(out, day, float(tolerance), adjusted, gaps, cap)
+def spark_to_pandas(frame: Any) -> pd.DataFrame:
+    """A (small) Spark table on the driver as pandas, typed as the pandas engine expects."""
+    return to_pandas(frame)
 
 
-__all__ = ["FAILURE_SAMPLE", "check"]
+class SparkTable:
+    """`TableChecks` of a Spark interval table: column checks and row rules counted in one
+    aggregation pass, the grid as a window; only a bounded sample of failing rows is collected."""
+
+    def __init__(self, frame: Any) -> None:
+        self.frame = frame
+        self.n_rows = 0
+
+    def table_checks(self, rules: Sequence[RowRule], out: Collector) -> None:
+        self.n_rows = _table_checks(self.frame, load_table_spec("intervals"), rules, out)
+
+    def grid(self, out: Collector) -> None:
+        _grid(self.frame, out, self.n_rows)
+
+
+__all__ = ["FAILURE_SAMPLE", "SparkTable", "spark_to_pandas"]

@@ -16,6 +16,7 @@ columns it reads: results never depend on the backend, only the speed does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,15 @@ import polars as pl
 
 from ccmm import _frames
 from ccmm._tables import load_table_spec
-from ccmm.crucial import _check as engine
+from ccmm.crucial._engine import (
+    Collector,
+    Table,
+    report_grid,
+    report_row_rule,
+    report_schema_cases,
+    schema_run,
+)
+from ccmm.crucial._pandas import interval_grid, schema_cases
 from ccmm.crucial._rules import (
     EXACT_FLOAT_LIMIT,
     AtMost,
@@ -32,7 +41,6 @@ from ccmm.crucial._rules import (
     ReferencedWhenFlagged,
     RowRule,
     TextPresent,
-    row_rules,
 )
 
 #: Nanoseconds per minute, as a float: the pandas engine computes interval ends the same way.
@@ -111,7 +119,7 @@ def failing(frame: pl.DataFrame, predicate: Predicate) -> pl.Expr | None:
     return pl.col(predicate.flag).fill_null(False) & missing
 
 
-def _rows(frame: pl.DataFrame, positions: np.ndarray, columns: list[str]) -> engine._Table:
+def _rows(frame: pl.DataFrame, positions: np.ndarray, columns: list[str]) -> Table:
     """The rows at ``positions`` (their order) of ``frame``'s ``columns`` plus the table key,
     as a small pandas table for the engine's reporting."""
     spec = load_table_spec("intervals")
@@ -119,20 +127,20 @@ def _rows(frame: pl.DataFrame, positions: np.ndarray, columns: list[str]) -> eng
     wanted += [c for c in columns if c not in wanted]
     index = pl.Series(positions.astype(np.int64))
     sub = frame.lazy().select(pl.col(wanted).gather(index)).collect()
-    return engine._Table("intervals", spec, frame, _frames.polars_to_pandas(sub), "polars")
+    return Table("intervals", spec, frame, _frames.polars_to_pandas(sub), "polars")
 
 
-def _pandas_view(frame: pl.DataFrame, columns: list[str]) -> engine._Table:
+def _pandas_view(frame: pl.DataFrame, columns: list[str]) -> Table:
     """Whole columns as pandas, for the rare rule the polars translation does not cover."""
     wanted = list(dict.fromkeys([*load_table_spec("intervals").key, *columns]))
     return _rows(frame, np.arange(frame.height), [c for c in wanted if c in frame.columns])
 
 
-def _schema_checks(frame: pl.DataFrame, out: engine._Collector) -> None:
+def _schema_checks(frame: pl.DataFrame, out: Collector) -> None:
     spec = load_table_spec("intervals")
     n = frame.height
-    engine._schema_run(spec, n, out)
-    cases = engine._schema_cases(spec, frame, pd.DataFrame())
+    schema_run(spec, n, out)
+    cases = schema_cases(spec, frame, pd.DataFrame())
     if cases is None:
         return
     raw = cases["index"].to_numpy(dtype=object)
@@ -143,23 +151,19 @@ def _schema_checks(frame: pl.DataFrame, out: engine._Collector) -> None:
     remapped = np.full(len(raw), None, dtype=object)
     remapped[present] = np.searchsorted(positions, indexed)
     cases = cases.assign(index=remapped)
-    engine._report_schema_cases(_rows(frame, positions, columns), n, cases, out)
+    report_schema_cases(_rows(frame, positions, columns), n, cases, out)
 
 
-def _row_rules(frame: pl.DataFrame, out: engine._Collector) -> None:
+def _row_rules(frame: pl.DataFrame, rules: Sequence[RowRule], out: Collector) -> None:
     n = frame.height
     native: list[tuple[RowRule, pl.Expr]] = []
-    for rule in row_rules("intervals"):
-        absent = [c for c in rule.columns if c not in frame.columns]
-        if absent:
-            out.skip(rule.check, f"intervals has no column {', '.join(absent)}")
-            continue
+    for rule in rules:
         out.run(rule.check, n)
         condition = failing(frame, rule.predicate)
         if condition is None:
             table = _pandas_view(frame, list(rule.columns))
             positions = np.flatnonzero(~rule.ok(table.frame))
-            engine._report_row_rule(rule, table, positions, out)
+            report_row_rule(rule, table, positions, out)
         else:
             native.append((rule, condition))
     if not native:
@@ -171,7 +175,7 @@ def _row_rules(frame: pl.DataFrame, out: engine._Collector) -> None:
             continue
         positions = frame.select(condition.arg_true()).to_series().to_numpy()
         table = _rows(frame, positions, list(rule.columns))
-        engine._report_row_rule(rule, table, np.arange(len(positions)), out)
+        report_row_rule(rule, table, np.arange(len(positions)), out)
 
 
 def _groupable(dtype: Any) -> bool:
@@ -179,7 +183,7 @@ def _groupable(dtype: Any) -> bool:
     return bool(_is_text(dtype) or dtype.is_integer() or dtype == pl.Boolean)
 
 
-def _grid(frame: pl.DataFrame, out: engine._Collector) -> None:
+def _grid(frame: pl.DataFrame, out: Collector) -> None:
     """Item 112.1: consecutive intervals of each queue and channel neither gap nor overlap."""
     schema = frame.schema
     start_type = schema["interval_start"]
@@ -197,7 +201,7 @@ def _grid(frame: pl.DataFrame, out: engine._Collector) -> None:
         too_long = (minutes.abs() * _NS_PER_MINUTE >= _NS_LIMIT).any()
         pandas_grid = bool(frame.select(too_long).item())
     if pandas_grid:
-        engine._interval_grid(_pandas_view(frame, columns), out)
+        interval_grid(_pandas_view(frame, columns), out)
         return
     out.run("interval_grid", frame.height)
     # The physical value of a zoned instant is UTC: a daylight-saving change moves local
@@ -252,7 +256,7 @@ def _grid(frame: pl.DataFrame, out: engine._Collector) -> None:
     later_rows = bad.get_column("later").to_numpy().astype(np.int64)
     table = _rows(frame, np.concatenate([earlier_rows, later_rows]), columns)
     k = bad.height
-    engine._report_grid(
+    report_grid(
         table,
         np.arange(k),
         np.arange(k, 2 * k),
@@ -262,11 +266,19 @@ def _grid(frame: pl.DataFrame, out: engine._Collector) -> None:
     )
 
 
-def check_intervals(frame: pl.DataFrame, out: engine._Collector) -> None:
-    """Column checks, row rules and the grid of a polars interval table, into ``out``."""
-    _schema_checks(frame, out)
-    _row_rules(frame, out)
-    _grid(frame, out)
+class PolarsTable:
+    """`TableChecks` of a polars interval table: evaluated in polars, only failing rows are
+    read into pandas for the engine's reporting."""
+
+    def __init__(self, frame: Any) -> None:
+        self.frame = frame
+
+    def table_checks(self, rules: Sequence[RowRule], out: Collector) -> None:
+        _schema_checks(self.frame, out)
+        _row_rules(self.frame, rules, out)
+
+    def grid(self, out: Collector) -> None:
+        _grid(self.frame, out)
 
 
-__all__ = ["check_intervals", "failing"]
+__all__ = ["PolarsTable", "failing"]

@@ -127,7 +127,7 @@ def default_options() -> dict[str, dict[str, Any]]:
     return {c.id: dict(c.options) for c in CHECKS}
 
 
-def _num(s: pd.Series) -> np.ndarray:
+def as_float(s: pd.Series) -> np.ndarray:
     """Float view of a column; values that are not numbers become NaN (the schema reports them)."""
     if pd.api.types.is_bool_dtype(s.dtype) or not pd.api.types.is_numeric_dtype(s.dtype):
         return np.asarray(pd.to_numeric(s, errors="coerce"), dtype="float64")
@@ -177,9 +177,9 @@ class RowRule:
 
 def _sum_of(names: tuple[str, ...]) -> Callable[[pd.DataFrame], np.ndarray]:
     def get(df: pd.DataFrame) -> np.ndarray:
-        total = _num(df[names[0]])
+        total = as_float(df[names[0]])
         for name in names[1:]:
-            total = total + _num(df[name])
+            total = total + as_float(df[name])
         return total
 
     return get
@@ -212,7 +212,7 @@ def _rule(check: str, table: str, predicate: Predicate) -> RowRule:
 
         def ok(df: pd.DataFrame) -> np.ndarray:
             a = _sum_of(left)(df)
-            b = _num(df[right]) if isinstance(right, str) else right
+            b = as_float(df[right]) if isinstance(right, str) else right
             passes = np.asarray(~(a > b))  # NaN compares False, so a missing value passes
             _exact_recheck(df, columns, right, passes)
             return passes

@@ -172,7 +172,7 @@ def pandas_schema(table: str) -> pa.DataFrameSchema:
 
 
 @cache
-def _pandas_columns_schema(table: str) -> pa.DataFrameSchema:
+def pandas_columns_schema(table: str) -> pa.DataFrameSchema:
     # Row rules are evaluated by the engine itself: a wide pandera check reports every column of
     # each failing row, which is noise in a report that names one column per failure.
     return _build_pandas(load_table_spec(table), with_rules=False)
@@ -181,7 +181,7 @@ def _pandas_columns_schema(table: str) -> pa.DataFrameSchema:
 # ---------------------------------------------------------------------------------------- polars
 
 
-def _polars_kind_ok(kind: str, dtype: Any) -> bool:
+def polars_kind_ok(kind: str, dtype: Any) -> bool:
     import polars as pl
 
     if kind == "int":
@@ -218,9 +218,7 @@ def _polars_column(col: ColumnSpec) -> Any:
 
     checks = [
         papl.Check(
-            lambda data, kind=kind: _polars_kind_ok(
-                kind, data.lazyframe.collect_schema()[data.key]
-            ),
+            lambda data, kind=kind: polars_kind_ok(kind, data.lazyframe.collect_schema()[data.key]),
             name="column_type",
             error="column_type",
         )
@@ -292,7 +290,7 @@ def polars_schema(table: str) -> papl.DataFrameSchema:
 
 
 @cache
-def _polars_columns_schema(table: str) -> papl.DataFrameSchema:
+def polars_columns_schema(table: str) -> papl.DataFrameSchema:
     return _build_polars(load_table_spec(table), with_rules=False)
 
 

@@ -1,0 +1,519 @@
+"""The CRUCIAL engine: the check sequence, the collection of failures and the report.
+
+The engine is backend-neutral. It decides which checks run on which table (from the edition's
+``crucial.yaml`` and ``tables/row_rules.yaml``), counts what each check looked at, formats every
+failure (row keys, values, message templates) and assembles the
+[`CrucialReport`][ccmm.crucial.CrucialReport]. A backend (pandas: `ccmm.crucial._pandas`,
+polars: `ccmm.crucial._polars`, Spark: ``ccmm._spark.crucial``) implements `TableChecks` for a
+table it holds: the column (schema) checks and the row rules, reporting failing rows through
+`report_row_rule` / `report_schema_cases`, and the interval grid through `report_grid`.
+Backends use only the public names of this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from ccmm._cells import MISSING, as_date, fmt
+from ccmm._errors import InputDataError
+from ccmm._exact import EXACT_TEXT
+from ccmm._tables import TableSpec, missing_columns
+from ccmm.crucial._report import (
+    FAILURE_COLUMNS,
+    CheckResult,
+    CrucialReport,
+    PrincipleResult,
+    Status,
+    first_per_check,
+)
+from ccmm.crucial._rules import (
+    CHECK_BY_ID,
+    CHECKS,
+    PRINCIPLES,
+    Principle,
+    RowRule,
+    default_options,
+    row_rules,
+)
+from ccmm.crucial.schemas import (
+    EXPECTED_KIND,
+    is_count_or_duration,
+)
+
+#: Why a check that ran over no rows (or no series, no metrics) is ``not_checked``.
+NO_ROWS = "no rows"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    spec: TableSpec
+    original: Any
+    frame: pd.DataFrame  # pandas view of the data, RangeIndex 0..n-1 = row positions
+    backend: str
+
+
+def merged_options(
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Every check's options: ``crucial.yaml``'s defaults, overridden per check id (one option
+    at a time) by ``options``; an unknown check id or option name is an error."""
+    merged = default_options()
+    for check, given in (options or {}).items():
+        if check not in merged:
+            raise InputDataError(f"options name no check {quoted(str(check))}")
+        unknown = sorted(str(k) for k in given if k not in merged[check])
+        if unknown:
+            known = ", ".join(sorted(merged[check])) or "none"
+            raise InputDataError(
+                f"check {check!r} has no option {quoted(unknown[0])}; its options: {known}"
+            )
+        merged[check].update(given)
+    return merged
+
+
+def require_columns(name: str, spec: TableSpec, columns: Sequence[str]) -> None:
+    absent = missing_columns(columns, spec)
+    if absent:
+        raise InputDataError(
+            f"{name} table is missing required column(s) {', '.join(map(repr, absent))}"
+        )
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """``text`` quoted, cut to ``limit`` characters (user values in messages stay bounded)."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def require_unique_columns(name: str, columns: Sequence[object]) -> None:
+    """Raise unless every column name of table ``name`` is given once (any backend)."""
+    counts = Counter(str(c) for c in columns)
+    repeated = [c for c, k in counts.items() if k > 1]
+    if repeated:
+        raise InputDataError(
+            f"{name} table has duplicated column name(s) "
+            f"{', '.join(quoted(c) for c in repeated[:10])}; each column must appear once"
+        )
+
+
+class Collector:
+    """Collects failure frames and per-check outcomes; holds the run's options per check id
+    (``crucial.yaml``'s defaults, each check's replaced by ``options`` where given)."""
+
+    def __init__(self, options: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        self.options = merged_options(options)
+        self.frames: list[pd.DataFrame] = []
+        self.checked: dict[str, int] = defaultdict(int)
+        self.failed: dict[str, int] = defaultdict(int)
+        self.ran: set[str] = set()
+        self.skipped: dict[str, str] = {}
+
+    def option(self, check: str, name: str) -> Any:
+        """Option ``name`` of ``check`` in this run."""
+        return self.options[check][name]
+
+    def run(self, check: str, n_checked: int) -> None:
+        self.ran.add(check)
+        self.checked[check] += n_checked
+
+    def skip(self, check: str, reason: str) -> None:
+        self.skipped.setdefault(check, reason)
+
+    def add(
+        self,
+        check: str,
+        table: str,
+        row_keys: Sequence[str],
+        column: str | Sequence[str],
+        values: Sequence[str],
+        messages: Sequence[str],
+    ) -> None:
+        n = len(row_keys)
+        if n == 0:
+            return
+        definition = CHECK_BY_ID[check]
+        self.failed[check] += n
+        self.frames.append(
+            pd.DataFrame(
+                {
+                    "principle": definition.principle,
+                    "item": definition.item,
+                    "check": check,
+                    "table": table,
+                    "row_key": list(row_keys),
+                    "column": [column] * n if isinstance(column, str) else list(column),
+                    "value": list(values),
+                    "message": list(messages),
+                },
+                columns=list(FAILURE_COLUMNS),
+            )
+        )
+
+
+def fmt_many(values: pd.Series | np.ndarray) -> np.ndarray:
+    """`fmt` of every cell, formatting each distinct value once (an object array).
+
+    A million failing rows usually hold a few thousand distinct values, so the failure table
+    is built from array lookups rather than one Python call per row.
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if series.dtype == object:
+        # Python objects hash 1, 1.0 and True alike but print differently: one by one.
+        return np.array([fmt(v) for v in series.to_numpy()], dtype=object)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, uniques = series.cat.codes.to_numpy(), list(series.cat.categories)
+    else:
+        codes, found = pd.factorize(series, use_na_sentinel=True)
+        uniques = list(found)
+    texts = np.array([*(fmt(u) for u in uniques), MISSING], dtype=object)
+    return np.asarray(texts[codes])  # code -1 (missing) reads the last slot
+
+
+def row_keys(table: Table, positions: np.ndarray) -> list[str]:
+    """``col=value, …`` over the table's key columns, for the rows at ``positions``."""
+    if len(positions) == 0:
+        return []
+    parts = [
+        f"{col}=" + fmt_many(table.frame[col].iloc[positions].reset_index(drop=True))
+        for col in table.spec.key
+        if col in table.frame.columns
+    ]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + ", " + part
+    return list(joined)
+
+
+def fill(check: str, **fields: object) -> str:
+    return CHECK_BY_ID[check].template.format(**fields)
+
+
+def schema_run(spec: TableSpec, n: int, out: Collector) -> None:
+    """Count the ``n`` rows as checked by each column check the table's spec has."""
+    for check in ("column_type", "column_not_null", "column_finite"):
+        out.run(check, n)
+    if any(c.minimum is not None for c in spec.columns):
+        out.run("column_minimum", n)
+    if any(c.maximum is not None for c in spec.columns):
+        out.run("column_maximum", n)
+    if any(c.allowed is not None for c in spec.columns):
+        out.run("column_allowed", n)
+    if any(is_count_or_duration(c) for c in spec.columns):
+        out.run("column_in_exact_range", n)
+
+
+def report_schema_cases(table: Table, n: int, cases: pd.DataFrame, out: Collector) -> None:
+    """Report pandera's failure ``cases``; their index points at rows of ``table.frame``."""
+    spec = table.spec
+    known = {
+        "column_type",
+        "column_finite",
+        "column_minimum",
+        "column_maximum",
+        "column_allowed",
+        "column_in_exact_range",
+    }
+    groups: dict[tuple[str, str], list[tuple[int | None, object]]] = defaultdict(list)
+    for check_name, column, index, failure_case in zip(
+        cases["check"], cases["column"], cases["index"], cases["failure_case"], strict=True
+    ):
+        raw_check = str(check_name)
+        check = (
+            "column_not_null"
+            if raw_check == "not_nullable"
+            else (raw_check if raw_check in known else "column_schema")
+        )
+        pos = None if index is None or pd.isna(index) else int(index)
+        groups[(check, str(column))].append((pos, failure_case))
+    for (check, column), cases_of in sorted(groups.items()):
+        if check == "column_schema":
+            out.run(check, n)
+        col_spec = spec.column(column) if column in spec.column_names else None
+        expected: object = ""
+        if col_spec is not None:
+            expected = {
+                "column_type": EXPECTED_KIND[col_spec.kind],
+                "column_minimum": fmt(col_spec.minimum),
+                "column_maximum": fmt(col_spec.maximum),
+                "column_allowed": ", ".join(col_spec.allowed or ()),
+                "column_in_exact_range": EXACT_TEXT,
+            }.get(check, "")
+        positions = np.array(sorted({p for p, _ in cases_of if p is not None}), dtype=np.int64)
+        if len(positions):
+            values = [fmt(v) for v in table.frame[column].iloc[positions].to_numpy(dtype=object)]
+            keys = row_keys(table, positions)
+        else:
+            dtype_text = str(table.frame[column].dtype) if column in table.frame else ""
+            if table.backend == "polars" and column in table.original.columns:
+                dtype_text = str(table.original.schema[column])
+            values = [dtype_text if check == "column_type" else fmt(cases_of[0][1])]
+            keys = [""]
+            if check == "column_schema":
+                expected = str(cases_of[0][1])
+        out.add(
+            check,
+            spec.name,
+            keys,
+            column,
+            values,
+            [fill(check, column=column, value=v, expected=expected) for v in values],
+        )
+
+
+def report_row_rule(rule: RowRule, table: Table, positions: np.ndarray, out: Collector) -> None:
+    """Report the rows of ``table.frame`` at ``positions`` as breaking ``rule``."""
+    if len(positions) == 0:
+        return
+    sub = table.frame.iloc[positions]
+    values = fmt_many(rule.value(sub))
+    expected = fmt_many(rule.expected(sub))
+    filled: dict[tuple[str, str], str] = {}
+    messages = []
+    for pair in zip(values, expected, strict=True):
+        text = filled.get(pair)
+        if text is None:
+            text = filled[pair] = fill(rule.check, column=rule.column, value=pair[0],
+                                        expected=pair[1])  # fmt: skip
+        messages.append(text)
+    out.add(rule.check, table.name, row_keys(table, positions), rule.column, list(values),
+            messages)  # fmt: skip
+
+
+def report_grid(
+    table: Table,
+    earlier: np.ndarray,
+    later: np.ndarray,
+    earlier_end_ns: np.ndarray,
+    later_start_ns: np.ndarray,
+    out: Collector,
+) -> None:
+    """Report each pair of consecutive intervals (rows ``earlier[k]``, ``later[k]`` of
+    ``table.frame``) that leave a gap or overlap; the instants are UTC nanoseconds."""
+    if len(later) == 0:
+        return
+    start = table.frame["interval_start"]
+    problems = []
+    for e, p, end_ns, start_ns in zip(earlier, later, earlier_end_ns, later_start_ns, strict=True):
+        prev_end = pd.Timestamp(int(end_ns), tz="UTC").tz_convert(start.dt.tz)
+        missing = (int(start_ns) - int(end_ns)) / 60e9
+        problems.append(
+            grid_problem(bool(start_ns > end_ns), start.iloc[e], prev_end, start.iloc[p], missing)
+        )
+    out.add(
+        "interval_grid",
+        "intervals",
+        row_keys(table, later),
+        "interval_start",
+        [fmt(start.iloc[p]) for p in later],
+        [fill("interval_grid", problem=t) for t in problems],
+    )
+
+
+def grid_problem(
+    gap: bool,
+    earlier_start: pd.Timestamp,
+    earlier_end: pd.Timestamp,
+    this_start: pd.Timestamp,
+    missing_minutes: float,
+) -> str:
+    """What is wrong between two consecutive intervals of a queue (any backend)."""
+    if gap:
+        return (
+            f"{fmt(missing_minutes)} minute(s) missing between {earlier_end.isoformat()} and "
+            f"{this_start.isoformat()}"
+        )
+    return (
+        f"interval starting {this_start.isoformat()} overlaps the one starting "
+        f"{earlier_start.isoformat()} (ends {earlier_end.isoformat()})"
+    )
+
+
+def check_date(as_of: object, tolerance: object) -> dt.date:
+    """The date checked as of; raises unless ``tolerance`` is a number in [0, 1)."""
+    day = as_date(as_of)
+    if not (isinstance(tolerance, int | float) and 0 <= tolerance < 1):
+        raise InputDataError(f"tolerance must be a number in [0, 1), got {tolerance!r}")
+    return day
+
+
+def check_max_failures(max_failures: object) -> int | None:
+    """``max_failures`` if it is None or a whole number >= 0; InputDataError otherwise."""
+    if max_failures is None:
+        return None
+    if isinstance(max_failures, bool) or not isinstance(max_failures, int | np.integer):
+        raise InputDataError(
+            f"max_failures must be None or a whole number >= 0, got {quoted(repr(max_failures))}"
+        )
+    if max_failures < 0:
+        raise InputDataError(
+            f"max_failures must be None or a whole number >= 0, got {max_failures}"
+        )
+    return int(max_failures)
+
+
+def assemble(
+    out: Collector,
+    as_of: dt.date,
+    tolerance: float,
+    adjusted: pd.DataFrame,
+    gaps: pd.DataFrame,
+    max_failures: int | None = None,
+) -> CrucialReport:
+    if out.frames:
+        failures = pd.concat(out.frames, ignore_index=True)
+    else:
+        failures = pd.DataFrame({c: pd.Series(dtype=object) for c in FAILURE_COLUMNS})
+    order = {p: i for i, p in enumerate(PRINCIPLES)}
+    check_order = {c.id: i for i, c in enumerate(CHECKS)}
+    failures = (
+        failures.assign(_p=failures["principle"].map(order), _c=failures["check"].map(check_order))
+        .sort_values(
+            ["_p", "item", "_c", "table", "row_key", "column", "value", "message"], kind="stable"
+        )
+        .drop(columns=["_p", "_c"])
+        .reset_index(drop=True)
+    )
+    failures = first_per_check(failures, max_failures)
+    principles: dict[Principle, PrincipleResult] = {}
+    for principle in PRINCIPLES:
+        results = []
+        for c in CHECKS:
+            if c.principle != principle:
+                continue
+            status: Status
+            reason = ""
+            if c.id in out.ran:
+                status = "fail" if out.failed[c.id] else "pass"
+                if status == "pass" and out.checked[c.id] == 0:
+                    status, reason = "not_checked", NO_ROWS  # nothing looked at passed nothing
+            elif c.id in out.skipped:
+                status, reason = "not_checked", out.skipped[c.id]
+            else:
+                continue  # a schema check that no table has (e.g. no column maximum)
+            results.append(
+                CheckResult(
+                    check=c.id,
+                    item=c.item,
+                    table=c.table,
+                    summary=c.summary,
+                    status=status,
+                    reason=reason,
+                    n_checked=out.checked[c.id],
+                    n_failures=out.failed[c.id],
+                )
+            )
+        ran = [r for r in results if r.status != "not_checked"]
+        failed = [r for r in ran if r.status == "fail"]
+        skipped = [r for r in results if r.status == "not_checked"]
+        p_status: Status = "fail" if failed else ("pass" if ran else "not_checked")
+        reason = "; ".join(f"{r.check} ({r.item}) not checked: {r.reason}" for r in skipped)
+        principles[principle] = PrincipleResult(
+            principle=principle,
+            items=tuple(sorted({c.item for c in CHECKS if c.principle == principle})),
+            status=p_status,
+            reason=reason,
+            checks=tuple(results),
+            n_checks_run=len(ran),
+            n_checks_failed=len(failed),
+            n_failures=sum(r.n_failures for r in results),
+        )
+    return CrucialReport(
+        as_of=as_of,
+        tolerance=tolerance,
+        principles=principles,
+        failures=failures,
+        adjusted_rows=adjusted,
+        gaps=gaps,
+    )
+
+
+class TableChecks(Protocol):
+    """What a backend does with one table it holds (the interface every backend implements).
+
+    ``table_checks`` runs the table's column checks and the given row rules (every rule's
+    columns are present: the engine has skipped the others), counting the rows each looked at
+    with ``out.run`` and reporting failing rows with `report_row_rule` / `report_schema_cases`
+    (or ``out.add`` with the same formatting). ``grid`` (interval tables only) reports each pair
+    of consecutive intervals of a queue and channel that leave a gap or overlap.
+    """
+
+    def table_checks(self, rules: Sequence[RowRule], out: Collector) -> None: ...
+
+    def grid(self, out: Collector) -> None: ...
+
+
+def applicable_rules(name: str, columns: Sequence[str], out: Collector) -> list[RowRule]:
+    """The row rules of table ``name`` whose columns are all present; the others are skipped."""
+    present = set(columns)
+    found = []
+    for rule in row_rules(name):
+        absent = [c for c in rule.columns if c not in present]
+        if absent:
+            out.skip(rule.check, f"{name} has no column {', '.join(absent)}")
+        else:
+            found.append(rule)
+    return found
+
+
+def run(
+    backends: Mapping[str, tuple[TableChecks, Sequence[str]]],
+    tables: Mapping[str, Table],
+    *,
+    as_of: dt.date,
+    tolerance: float,
+    max_failures: int | None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> CrucialReport:
+    """Every check, in order: each table's column checks and row rules by its backend
+    (``backends``: table name -> (backend, column names)), the interval grid, then the
+    cross-table checks on the pandas ``tables`` (facts, registry, analysis log)."""
+    from ccmm.crucial._facts import adjusted_rows, fact_checks, registry_checks, registry_of
+
+    out = Collector(options)
+    for name in ("registry", "facts", "intervals", "analysis_log"):
+        if name in backends:
+            backend, columns = backends[name]
+            backend.table_checks(applicable_rules(name, columns, out), out)
+    if "intervals" in backends:
+        backends["intervals"][0].grid(out)
+    else:
+        for rule in row_rules("intervals"):
+            out.skip(rule.check, "no interval table given")
+        out.skip("interval_grid", "no interval table given")
+    reg = registry_of(tables["registry"])
+    registry_checks(reg, out, as_of)
+    gaps = fact_checks(tables["facts"], reg, tables.get("analysis_log"), out, tolerance)
+    return assemble(out, as_of, tolerance, adjusted_rows(tables["facts"]), gaps, max_failures)
+
+
+__all__ = [
+    "NO_ROWS",
+    "Collector",
+    "Table",
+    "TableChecks",
+    "applicable_rules",
+    "assemble",
+    "check_date",
+    "check_max_failures",
+    "fill",
+    "fmt",
+    "fmt_many",
+    "grid_problem",
+    "merged_options",
+    "quoted",
+    "report_grid",
+    "report_row_rule",
+    "report_schema_cases",
+    "require_columns",
+    "require_unique_columns",
+    "row_keys",
+    "run",
+    "schema_run",
+]
