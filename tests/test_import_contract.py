@@ -23,6 +23,7 @@ BACKEND_MAY_USE = (
     "ccmm.crucial._engine",
     "ccmm.crucial._rules",
     "ccmm.crucial._pandas",
+    "ccmm.crucial._kinds",
     "ccmm.crucial.schemas",
 )
 RULE_MODULES = (

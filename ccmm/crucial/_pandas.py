@@ -25,6 +25,7 @@ from ccmm.crucial._engine import (
     require_unique_columns,
     schema_run,
 )
+from ccmm.crucial._kinds import polars_kind_ok
 from ccmm.crucial._rules import (
     RowRule,
     as_float,
@@ -32,7 +33,6 @@ from ccmm.crucial._rules import (
 from ccmm.crucial.schemas import (
     pandas_columns_schema,
     polars_columns_schema,
-    polars_kind_ok,
 )
 
 

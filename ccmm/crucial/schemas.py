@@ -29,6 +29,7 @@ import pandas as pd
 from ccmm._exact import MAX_EXACT
 from ccmm._pandera import pa
 from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
+from ccmm.crucial._kinds import polars_kind_ok
 from ccmm.crucial._rules import RowRule, row_rules
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -179,24 +180,6 @@ def pandas_columns_schema(table: str) -> pa.DataFrameSchema:
 
 
 # ---------------------------------------------------------------------------------------- polars
-
-
-def polars_kind_ok(kind: str, dtype: Any) -> bool:
-    import polars as pl
-
-    if kind == "int":
-        return bool(dtype.is_integer())
-    if kind == "float":
-        return bool(dtype.is_numeric())
-    if kind in ("str", "category"):
-        return dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum | pl.Categorical)
-    if kind == "datetime_tz":
-        return isinstance(dtype, pl.Datetime) and dtype.time_zone is not None
-    if kind == "date":
-        return dtype == pl.Date or isinstance(dtype, pl.Datetime)
-    if kind == "bool":
-        return bool(dtype == pl.Boolean)
-    return False  # pragma: no cover
 
 
 def _polars_column(col: ColumnSpec) -> Any:
