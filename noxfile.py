@@ -112,7 +112,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Benchmarks: print each figure an issue asks for, against its baseline, in the same run."""
-    session.install("-e", ".[test]", "pyworkforce")
+    session.install("-e", ".[test]", "pyworkforce", "ciw")
     for script in sorted(os.listdir("benchmarks")):
         # bench_spark*.py need pyspark and Java: `nox -s bench-spark`.
         if (

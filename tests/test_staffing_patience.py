@@ -9,7 +9,6 @@ import polars as pl
 import pytest
 
 from ccmm import CCMMError, staffing
-from ccmm.staffing._simulate import run_replications
 
 HALF_HOUR = 1800.0
 # (calls per half hour, aht, agents): around full load, where abandonment tells most.
@@ -20,14 +19,14 @@ def simulated_intervals(patience: float, seed: int, per_config: int = 12) -> pd.
     """Half-hour intervals of one queue simulated with a known mean patience (Erlang A model)."""
     frames = []
     for i, (calls, aht, agents) in enumerate(CONFIGS):
-        runs = run_replications(
+        runs = staffing.simulate(
             calls / HALF_HOUR,
             aht,
             agents,
             patience=patience,
             replications=per_config,
             seed=seed * 100 + i,
-        )
+        ).per_replication
         frames.append(
             pd.DataFrame(
                 {
@@ -38,7 +37,7 @@ def simulated_intervals(patience: float, seed: int, per_config: int = 12) -> pd.
                     "answered": runs.answered,
                     "abandoned": runs.abandoned,
                     "abandoned_short": 0,
-                    "handling_seconds": runs.work,
+                    "handling_seconds": runs.handling_seconds,
                     "agents": agents,
                 }
             )

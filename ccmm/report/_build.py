@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ccmm.kpi._attainment import AttainmentResult
-    from ccmm.staffing import StaffingResult
+    from ccmm.staffing import ModelFit, StaffingResult
 
 #: Demo staffing target: 80 % of calls answered within 20 seconds, 30 % shrinkage.
 DEMO_SERVICE_LEVEL = 0.8
@@ -469,7 +469,7 @@ def section_for(result: object) -> Section:
     from ccmm.kpi._attainment import AttainmentResult
     from ccmm.planning import Plan
     from ccmm.scoring import Evaluation
-    from ccmm.staffing import StaffingResult
+    from ccmm.staffing import ModelFit, StaffingResult
 
     if isinstance(result, Evaluation):
         return EvaluationSection(result)
@@ -481,7 +481,39 @@ def section_for(result: object) -> Section:
         return AttainmentSection(result)
     if isinstance(result, StaffingResult):
         return _staffing_table(result)
+    if isinstance(result, ModelFit):
+        return _model_fit_table(result)
     raise InputDataError(f"no report section shows a {type(result).__name__}")
+
+
+def _model_fit_table(result: ModelFit) -> TableSection:
+    """Model against data per group and period (ratios of sums), and how many intervals missed
+    (issue 20; the rows come from `ccmm.staffing.ModelFit.periods`)."""
+    fields = [
+        "intervals",
+        "flagged",
+        "offered",
+        "actual_service_level",
+        "predicted_service_level",
+        "actual_asa_seconds",
+        "predicted_asa_seconds",
+        "actual_abandon_rate",
+        "predicted_abandon_rate",
+    ]
+    rows = tuple(
+        (" / ".join(p.key), p.period[:10], *(getattr(p, f) for f in fields)) for p in result.periods
+    )
+    return TableSection(
+        key="model_fit",
+        title=Text(en="Queueing model against the data", zh="排队模型与实际数据对比"),
+        columns=("group", "period", *fields),
+        rows=rows,
+        notes=(
+            f"{result.model}: {result.flagged_intervals} of {result.used_intervals} intervals "
+            f"missed by more than {result.margin:g} (ASA {result.asa_margin_seconds:g} s) plus "
+            f"{result.standard_errors:g} standard errors",
+        ),
+    )
 
 
 def _staffing_table(result: StaffingResult) -> TableSection:

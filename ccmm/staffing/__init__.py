@@ -30,6 +30,7 @@ from ccmm.staffing._erlang_c import (
     erlang_c_service_level,
 )
 from ccmm.staffing._intervals import staff_intervals
+from ccmm.staffing._model_fit import IntervalFits, ModelFit, PeriodFit, model_fit
 from ccmm.staffing._patience import PatienceEstimate, PatienceGroup, estimate_patience
 from ccmm.staffing._pooling import PoolingResult, pooling
 from ccmm.staffing._results import ErlangAStaffingResult, StaffingResult
@@ -38,13 +39,22 @@ from ccmm.staffing._search import (
     agents_for_service_level,
     erlang_a_agents_for_service_level,
 )
-from ccmm.staffing._simulate import SimulatedMeasure, SimulationResult, simulate
+from ccmm.staffing._simulate import (
+    ReplicationCounts,
+    SimulatedMeasure,
+    SimulationResult,
+    simulate,
+)
 
 __all__ = [
     "ErlangAStaffingResult",
+    "IntervalFits",
+    "ModelFit",
     "PatienceEstimate",
     "PatienceGroup",
+    "PeriodFit",
     "PoolingResult",
+    "ReplicationCounts",
     "SimulatedMeasure",
     "SimulationResult",
     "StaffingResult",
@@ -61,6 +71,7 @@ __all__ = [
     "erlang_c_occupancy",
     "erlang_c_service_level",
     "estimate_patience",
+    "model_fit",
     "pooling",
     "simulate",
     "staff_intervals",

@@ -30,6 +30,7 @@ from ccmm._errors import InputDataError
 from ccmm._model import FrozenModel
 from ccmm.staffing._erlang_a import erlang_a_measures
 from ccmm.staffing._inputs import FloatArray
+from ccmm.staffing._table import read_interval_columns
 
 # Patience searched between these (seconds): a grid in log space, then refined.
 _LOW, _HIGH = 1.0, 1e5
@@ -71,13 +72,6 @@ class PatienceEstimate(FrozenModel):
             row.update(group.model_dump(exclude={"key"}))
             rows.append(row)
         return pd.DataFrame(rows)
-
-
-def _column(frame: pd.DataFrame, name: str) -> FloatArray:
-    values: FloatArray = pd.to_numeric(frame[name], errors="coerce").to_numpy(
-        dtype=np.float64, na_value=np.nan
-    )
-    return values
 
 
 def _abandon_probability(
@@ -193,74 +187,17 @@ def estimate_patience(
     without calls, answers or agents say nothing about patience and are skipped (counted).
     A group without any abandon gets no estimate and a note saying so.
     """
-    from ccmm.kpi._frames import as_pandas
-
-    frame = as_pandas(intervals, table="intervals")
     if not 0.0 < float(confidence) < 1.0:
         raise InputDataError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
     by = tuple(by)
-    handle = (
-        ["handling_seconds"]
-        if "handling_seconds" in frame.columns
-        else ["talk_seconds", "hold_seconds", "acw_seconds"]
+    table = read_interval_columns(
+        intervals, purpose="estimate_patience", by=by, agents=agents, short_abandons_out=True
     )
-    if agents is None:
-        agents_source = ["agents"] if "agents" in frame.columns else ["staffed_seconds"]
-    else:
-        agents_source = [agents]
-    needed = [
-        *by,
-        "interval_minutes",
-        "offered",
-        "answered",
-        "abandoned",
-        "abandoned_short",
-        *handle,
-        *agents_source,
-    ]
-    absent = [name for name in needed if name not in frame.columns]
-    if absent:
-        raise InputDataError(
-            f"estimate_patience needs column(s) {', '.join(map(repr, absent))}"
-            + (
-                " (staffed agents: an 'agents' or 'staffed_seconds' column, or agents=)"
-                if set(absent) & set(agents_source)
-                else ""
-            )
-        )
-    seconds = _column(frame, "interval_minutes") * 60.0
-    short = np.nan_to_num(_column(frame, "abandoned_short"), nan=0.0)
-    offered = _column(frame, "offered") - short
-    abandoned = _column(frame, "abandoned") - short
-    answered = _column(frame, "answered")
-    work = sum((_column(frame, name) for name in handle), np.zeros(len(frame)))
-    staffed = _column(frame, agents_source[0])
-    if agents_source[0] == "staffed_seconds":
-        staffed = staffed / seconds
-    numbers = {
-        "interval_minutes": seconds,
-        "offered": offered,
-        "abandoned": abandoned,
-        "answered": answered,
-        "handle time": work,
-        "agents": staffed,
-    }
-    bad = [
-        f"{name} must be finite and >= 0 (after removing short abandons), got rows "
-        + ", ".join(str(int(i) + 1) for i in np.flatnonzero(~(np.isfinite(v) & (v >= 0)))[:5])
-        for name, v in numbers.items()
-        if np.any(~(np.isfinite(v) & (v >= 0)))
-    ]
-    if bad:
-        raise InputDataError(f"invalid interval table ({len(bad)} problem(s))", problems=bad)
-    whole_agents = np.floor(staffed + 0.5)
+    seconds, offered, abandoned = table.seconds, table.offered, table.abandoned
+    answered, work, whole_agents = table.answered, table.handling, table.whole_agents
     usable = (offered > 0) & (answered > 0) & (whole_agents >= 1) & (seconds > 0)
     quantile = NormalDist().inv_cdf((1.0 + float(confidence)) / 2.0) ** 2
-    keys = (
-        frame[list(by)].astype(str).agg("\x1f".join, axis=1).to_numpy()
-        if by
-        else np.full(len(frame), "")
-    )
+    keys = table.group_keys(by)
     groups: list[PatienceGroup] = []
     for key in sorted(set(keys.tolist())):
         rows = keys == key

@@ -18,10 +18,10 @@ close, and the first ``warmup_seconds`` (default one interval) are simulated but
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 from pydantic import Field
 
@@ -43,6 +43,25 @@ class SimulatedMeasure(FrozenModel):
         return abs(value - self.estimate) <= standard_errors * self.standard_error
 
 
+class ReplicationCounts(FrozenModel):
+    """Sums of each replication, named as the interval table's columns (one value per
+    replication, in replication order): a replication is one simulated stretch of
+    ``intervals × interval_seconds`` seconds, so these rows can stand in for measured intervals.
+    """
+
+    offered: tuple[int, ...]
+    answered: tuple[int, ...]
+    abandoned: tuple[int, ...]
+    answered_within_threshold: tuple[int, ...]
+    waited: tuple[int, ...]
+    wait_seconds: tuple[float, ...]
+    handling_seconds: tuple[float, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per replication, one column per field."""
+        return pd.DataFrame(self.model_dump())
+
+
 class SimulationResult(FrozenModel):
     """What `simulate` measured over all replications (counted contacts only)."""
 
@@ -53,20 +72,7 @@ class SimulationResult(FrozenModel):
     abandon_probability: SimulatedMeasure
     asa_seconds: SimulatedMeasure
     occupancy: SimulatedMeasure
-
-
-@dataclass(frozen=True)
-class Runs:
-    """Per-replication sums of one simulation (flat float arrays, one value per replication)."""
-
-    offered: NDArray[np.float64]
-    waited: NDArray[np.float64]
-    answered: NDArray[np.float64]
-    within: NDArray[np.float64]
-    abandoned: NDArray[np.float64]
-    answered_wait: NDArray[np.float64]
-    work: NDArray[np.float64]
-    agent_time: NDArray[np.float64]
+    per_replication: ReplicationCounts
 
 
 def _problem(items: list[str], text: str) -> None:
@@ -145,7 +151,7 @@ def _ratio(numerator: NDArray[np.float64], denominator: NDArray[np.float64]) -> 
     return SimulatedMeasure(estimate=estimate, standard_error=se)
 
 
-def run_replications(
+def simulate(
     arrival_rate: float,
     aht: float,
     agents: int,
@@ -159,8 +165,23 @@ def run_replications(
     replications: int = 1000,
     seed: int = 0,
     warmup_seconds: float | None = None,
-) -> Runs:
-    """Per-replication counts of `simulate` (same arguments and checks)."""
+) -> SimulationResult:
+    """Simulate the queue ``replications`` times and measure it, seeded and deterministic.
+
+    ``arrival_rate`` in calls per second (Poisson), ``aht`` the mean handle time in seconds,
+    ``agents`` servers, ``patience`` the callers' mean patience in seconds (exponential; ``None``:
+    nobody abandons). ``service`` is the handle-time law with mean ``aht``: ``"exponential"``
+    (the Erlang models' assumption), ``"lognormal"`` or ``"gamma"`` with coefficient of
+    variation ``service_cv``, or ``"deterministic"``. Each replication counts the contacts
+    arriving in ``intervals × interval_seconds`` seconds after ``warmup_seconds`` (default 0
+    for exponential handle times, whose start is exactly stationary, else one interval).
+
+    Measures are ratios of sums over all replications (service level = answered within
+    ``threshold_seconds`` ÷ offered, as the KPI; ASA = mean wait of answered calls; occupancy =
+    handle time started ÷ agent time), each with a standard error; ``per_replication`` holds the
+    sums of each replication under the interval table's column names. The same arguments and
+    seed give the same result.
+    """
     items: list[str] = []
     lam = _finite(items, "arrival_rate", arrival_rate, minimum=0.0, strict=False)
     mean = _finite(items, "aht", aht, minimum=0.0, strict=True)
@@ -264,77 +285,33 @@ def run_replications(
             occupy(slot, np.where(answered_now, t + wait + handle[k], free_at))
 
     counted = (arrivals >= warm) & (arrivals < horizon)
-    offered = counted.sum(axis=0).astype(np.float64)
-    waited = (counted & (waits > 0.0)).sum(axis=0).astype(np.float64)
+    offered = counted.sum(axis=0)
+    waited = (counted & (waits > 0.0)).sum(axis=0)
     answered_mask = counted & served
-    answered = answered_mask.sum(axis=0).astype(np.float64)
-    within = (answered_mask & (waits <= threshold)).sum(axis=0).astype(np.float64)
+    answered = answered_mask.sum(axis=0)
+    within = (answered_mask & (waits <= threshold)).sum(axis=0)
     abandoned = offered - answered
     answered_wait = np.where(answered_mask, waits, 0.0).sum(axis=0)
     work = np.where(answered_mask, handle, 0.0).sum(axis=0)
     agent_time = np.full(runs, n * (horizon - warm))
-    return Runs(
-        offered=offered,
-        waited=waited,
-        answered=answered,
-        within=within,
-        abandoned=abandoned,
-        answered_wait=answered_wait,
-        work=work,
-        agent_time=agent_time,
+    counts = ReplicationCounts.model_construct(
+        offered=tuple(offered.tolist()),
+        answered=tuple(answered.tolist()),
+        abandoned=tuple(abandoned.tolist()),
+        answered_within_threshold=tuple(within.tolist()),
+        waited=tuple(waited.tolist()),
+        wait_seconds=tuple(answered_wait.tolist()),
+        handling_seconds=tuple(work.tolist()),
     )
-
-
-def simulate(
-    arrival_rate: float,
-    aht: float,
-    agents: int,
-    *,
-    patience: float | None = None,
-    service: ServiceLaw = "exponential",
-    service_cv: float = 1.0,
-    threshold_seconds: float = 20.0,
-    intervals: int = 1,
-    interval_seconds: float = 1800.0,
-    replications: int = 1000,
-    seed: int = 0,
-    warmup_seconds: float | None = None,
-) -> SimulationResult:
-    """Simulate the queue ``replications`` times and measure it, seeded and deterministic.
-
-    ``arrival_rate`` in calls per second (Poisson), ``aht`` the mean handle time in seconds,
-    ``agents`` servers, ``patience`` the callers' mean patience in seconds (exponential; ``None``:
-    nobody abandons). ``service`` is the handle-time law with mean ``aht``: ``"exponential"``
-    (the Erlang models' assumption), ``"lognormal"`` or ``"gamma"`` with coefficient of
-    variation ``service_cv``, or ``"deterministic"``. Each replication counts the contacts
-    arriving in ``intervals × interval_seconds`` seconds after ``warmup_seconds`` (default 0
-    for exponential handle times, whose start is exactly stationary, else one interval).
-
-    Measures are ratios of sums over all replications (service level = answered within
-    ``threshold_seconds`` ÷ offered, as the KPI; ASA = mean wait of answered calls; occupancy =
-    handle time started ÷ agent time), each with a standard error. The same arguments and seed
-    give the same result.
-    """
-    runs = run_replications(
-        arrival_rate,
-        aht,
-        agents,
-        patience=patience,
-        service=service,
-        service_cv=service_cv,
-        threshold_seconds=threshold_seconds,
-        intervals=intervals,
-        interval_seconds=interval_seconds,
-        replications=replications,
-        seed=seed,
-        warmup_seconds=warmup_seconds,
-    )
+    as_float = [x.astype(np.float64) for x in (offered, waited, answered, within, abandoned)]
+    offered_f, waited_f, answered_f, within_f, abandoned_f = as_float
     return SimulationResult(
-        replications=int(runs.offered.size),
-        contacts=int(runs.offered.sum()),
-        wait_probability=_ratio(runs.waited, runs.offered),
-        service_level=_ratio(runs.within, runs.offered),
-        abandon_probability=_ratio(runs.abandoned, runs.offered),
-        asa_seconds=_ratio(runs.answered_wait, runs.answered),
-        occupancy=_ratio(runs.work, runs.agent_time),
+        replications=runs,
+        contacts=int(offered.sum()),
+        wait_probability=_ratio(waited_f, offered_f),
+        service_level=_ratio(within_f, offered_f),
+        abandon_probability=_ratio(abandoned_f, offered_f),
+        asa_seconds=_ratio(answered_wait, answered_f),
+        occupancy=_ratio(work, agent_time),
+        per_replication=counts,
     )
