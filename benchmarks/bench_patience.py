@@ -14,47 +14,27 @@ from __future__ import annotations
 import math
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ccmm.staffing import estimate_patience, simulate
+from ccmm.staffing import estimate_patience
 
-HALF_HOUR = 1800.0
+# The tests' simulated interval tables (tests/strategies_staffing.py), one definition for both.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from strategies_staffing import simulated_interval_table
+
 # (calls per half hour, aht, agents): around full load, where abandonment tells most.
 CONFIGS = [(100, 180, 9), (150, 200, 16), (60, 240, 8), (200, 180, 19)]
 PATIENCES = (30.0, 60.0, 120.0, 300.0, 600.0)
 GOAL = 0.90
 
 
-def simulated_intervals(patience: float, seed: int, per_config: int = 12) -> pd.DataFrame:
-    """Half-hour intervals of one queue simulated with a known mean patience."""
-    frames = []
-    for i, (calls, aht, agents) in enumerate(CONFIGS):
-        runs = simulate(
-            calls / HALF_HOUR,
-            aht,
-            agents,
-            patience=patience,
-            replications=per_config,
-            seed=seed * 100 + i,
-        ).per_replication
-        frames.append(
-            pd.DataFrame(
-                {
-                    "queue": "billing",
-                    "channel": "voice",
-                    "interval_minutes": 30,
-                    "offered": runs.offered,
-                    "answered": runs.answered,
-                    "abandoned": runs.abandoned,
-                    "abandoned_short": 0,
-                    "handling_seconds": runs.handling_seconds,
-                    "agents": agents,
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+def simulated_intervals(patience: float, seed: int) -> pd.DataFrame:
+    """48 half-hour intervals of one queue simulated with a known mean patience."""
+    configs = [(calls, float(aht), agents, agents, 12) for calls, aht, agents in CONFIGS]
+    return simulated_interval_table(configs, patience=patience, seed=seed)
 
 
 def main(argv: list[str]) -> int:

@@ -7,42 +7,18 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from strategies_staffing import simulated_interval_table
 
 from ccmm import CCMMError, staffing
 
-HALF_HOUR = 1800.0
 # (calls per half hour, aht, agents): around full load, where abandonment tells most.
 CONFIGS = [(100, 180, 9), (150, 200, 16), (60, 240, 8), (200, 180, 19)]
 
 
 def simulated_intervals(patience: float, seed: int, per_config: int = 12) -> pd.DataFrame:
     """Half-hour intervals of one queue simulated with a known mean patience (Erlang A model)."""
-    frames = []
-    for i, (calls, aht, agents) in enumerate(CONFIGS):
-        runs = staffing.simulate(
-            calls / HALF_HOUR,
-            aht,
-            agents,
-            patience=patience,
-            replications=per_config,
-            seed=seed * 100 + i,
-        ).per_replication
-        frames.append(
-            pd.DataFrame(
-                {
-                    "queue": "billing",
-                    "channel": "voice",
-                    "interval_minutes": 30,
-                    "offered": runs.offered,
-                    "answered": runs.answered,
-                    "abandoned": runs.abandoned,
-                    "abandoned_short": 0,
-                    "handling_seconds": runs.handling_seconds,
-                    "agents": agents,
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+    configs = [(calls, float(aht), agents, agents, per_config) for calls, aht, agents in CONFIGS]
+    return simulated_interval_table(configs, patience=patience, seed=seed)
 
 
 @pytest.mark.parametrize(("patience", "seed"), [(30.0, 1), (120.0, 2), (600.0, 3)])
@@ -82,14 +58,16 @@ def test_pandas_and_polars_give_the_same_estimate_and_groups_are_separate() -> N
 
 def test_staffed_seconds_stand_in_for_agents() -> None:
     frame = simulated_intervals(90.0, 7, per_config=3)
-    with_seconds = frame.drop(columns="agents").assign(staffed_seconds=frame["agents"] * 1800.0)
+    with_seconds = frame.drop(columns="staffed_seconds").assign(
+        agents=frame["staffed_seconds"] / 1800.0
+    )
     assert staffing.estimate_patience(with_seconds) == staffing.estimate_patience(frame)
 
 
 def test_missing_agents_and_bad_numbers_are_named() -> None:
     frame = simulated_intervals(90.0, 8, per_config=1)
     with pytest.raises(CCMMError, match="staffed agents"):
-        staffing.estimate_patience(frame.drop(columns="agents"))
+        staffing.estimate_patience(frame.drop(columns="staffed_seconds"))
     broken = frame.assign(offered=np.where(frame.index == 2, -5, frame["offered"]))
     with pytest.raises(CCMMError) as info:
         staffing.estimate_patience(broken)

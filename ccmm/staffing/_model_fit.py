@@ -28,7 +28,7 @@ from ccmm.staffing._erlang_a import erlang_a_measures
 from ccmm.staffing._erlang_c import asa_flat, service_level_flat
 from ccmm.staffing._erlang_core import erlang_b_flat, erlang_c_from_b
 from ccmm.staffing._inputs import FloatArray
-from ccmm.staffing._table import read_interval_columns
+from ccmm.staffing._table import keyed_rows, read_interval_columns
 
 Model = Literal["erlang_c", "erlang_a"]
 MEASURES = ("service_level", "asa", "abandon_rate")
@@ -103,12 +103,7 @@ class ModelFit(FrozenModel):
 
     def periods_frame(self) -> pd.DataFrame:
         """One row per group and period: the ``by`` columns, then every field of `PeriodFit`."""
-        rows = []
-        for fit in self.periods:
-            row: dict[str, object] = dict(zip(self.by, fit.key, strict=True))
-            row.update(fit.model_dump(exclude={"key"}))
-            rows.append(row)
-        return pd.DataFrame(rows)
+        return keyed_rows(self.by, self.periods)
 
     def _repr_html_(self) -> str:
         """Notebook display (rendered by `ccmm.report`, imported only when displayed)."""

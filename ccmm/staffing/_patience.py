@@ -30,7 +30,7 @@ from ccmm._errors import InputDataError
 from ccmm._model import FrozenModel
 from ccmm.staffing._erlang_a import erlang_a_measures
 from ccmm.staffing._inputs import FloatArray
-from ccmm.staffing._table import read_interval_columns
+from ccmm.staffing._table import keyed_rows, read_interval_columns
 
 # Patience searched between these (seconds): a grid in log space, then refined.
 _LOW, _HIGH = 1.0, 1e5
@@ -66,12 +66,7 @@ class PatienceEstimate(FrozenModel):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per group: the ``by`` columns, then every field of `PatienceGroup`."""
-        rows = []
-        for group in self.groups:
-            row: dict[str, object] = dict(zip(self.by, group.key, strict=True))
-            row.update(group.model_dump(exclude={"key"}))
-            rows.append(row)
-        return pd.DataFrame(rows)
+        return keyed_rows(self.by, self.groups)
 
 
 def _abandon_probability(

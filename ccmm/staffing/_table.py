@@ -15,6 +15,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ccmm._errors import InputDataError
+from ccmm._model import FrozenModel
 from ccmm.staffing._inputs import FloatArray
 
 
@@ -153,3 +154,13 @@ def read_interval_columns(
         agents=staffed,
         extra={name: numbers[name] for name in extra},
     )
+
+
+def keyed_rows(by: tuple[str, ...], items: Sequence[FrozenModel]) -> pd.DataFrame:
+    """One row per item: its ``key`` spread over the ``by`` columns, then its other fields."""
+    rows = []
+    for item in items:
+        row: dict[str, object] = dict(zip(by, item.key, strict=True))  # type: ignore[attr-defined]
+        row.update(item.model_dump(exclude={"key"}))
+        rows.append(row)
+    return pd.DataFrame(rows)
