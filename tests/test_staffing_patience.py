@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
-from strategies_staffing import simulated_interval_table
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies_staffing import seeds, simulated_interval_table
 
 from ccmm import CCMMError, staffing
 
@@ -21,17 +23,27 @@ def simulated_intervals(patience: float, seed: int, per_config: int = 12) -> pd.
     return simulated_interval_table(configs, patience=patience, seed=seed)
 
 
-@pytest.mark.parametrize(("patience", "seed"), [(30.0, 1), (120.0, 2), (600.0, 3)])
-def test_recovers_the_simulated_patience_within_its_confidence_interval(
+DATASETS = 16
+# A correct 95 % interval misses in more than 5 of 16 datasets with probability 1.6e-4 (binomial);
+# one with 90 % coverage, with probability 0.017. benchmarks/bench_patience.py measures the
+# coverage itself over 200 datasets per patience.
+LEAST_HITS = 11
+
+
+@settings(max_examples=2, deadline=None)
+@given(patience=st.floats(min_value=30.0, max_value=600.0), seed=seeds)
+def test_the_confidence_interval_holds_the_simulated_patience_in_nearly_every_dataset(
     patience: float, seed: int
 ) -> None:
-    result = staffing.estimate_patience(simulated_intervals(patience, seed))
-    (group,) = result.groups
-    assert group.key == ("billing", "voice")
-    assert group.intervals_used == 4 * 12
-    assert group.lower_seconds is not None and group.upper_seconds is not None
-    assert group.lower_seconds <= patience <= group.upper_seconds
-    assert group.lower_seconds < group.patience_seconds < group.upper_seconds  # type: ignore[operator]
+    hits = 0
+    for k in range(DATASETS):
+        (group,) = staffing.estimate_patience(simulated_intervals(patience, seed + 1000 * k)).groups
+        assert group.key == ("billing", "voice")
+        assert group.intervals_used == 4 * 12
+        assert group.lower_seconds is not None and group.upper_seconds is not None
+        assert group.lower_seconds <= group.patience_seconds <= group.upper_seconds  # type: ignore[operator]
+        hits += group.lower_seconds <= patience <= group.upper_seconds
+    assert hits >= LEAST_HITS, (hits, DATASETS)
 
 
 def test_no_abandons_says_patience_is_not_identifiable() -> None:

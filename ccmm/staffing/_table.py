@@ -71,6 +71,7 @@ def read_interval_columns(
     by: Sequence[str],
     agents: str | None,
     extra: Sequence[str] = (),
+    optional: Sequence[str] = (),
     short_abandons_out: bool = False,
 ) -> IntervalColumns:
     """Find and check the columns ``purpose`` (the calling function's name) needs.
@@ -78,7 +79,8 @@ def read_interval_columns(
     Handle time: ``handling_seconds``, else ``talk_seconds + hold_seconds + acw_seconds``.
     Staffed agents: the column ``agents`` names, else an ``agents`` column, else
     ``staffed_seconds`` divided by the interval length. With ``short_abandons_out`` the short
-    abandons are taken out of both offered and abandoned calls. Every number must be finite and
+    abandons are taken out of both offered and abandoned calls. ``extra`` columns are required,
+    ``optional`` ones read when present; both end up in ``extra``. Every number must be finite and
     >= 0; every problem is reported at once, naming the column and the first rows (1-based).
     """
     from ccmm.kpi._frames import as_pandas
@@ -105,6 +107,7 @@ def read_interval_columns(
         *extra,
     ]
     absent = [name for name in needed if name not in frame.columns]
+    extra = [*extra, *(name for name in optional if name in frame.columns)]
     if absent:
         raise InputDataError(
             f"{purpose} needs column(s) {', '.join(map(repr, absent))}"
