@@ -39,6 +39,7 @@ from ccmm._errors import (
 from ccmm._io import read_assessment, write_assessment, write_assessment_template
 from ccmm._limits import Limits
 from ccmm._loader import StandardRef, list_standards, load_standard
+from ccmm._read_table import TableMapping, list_mappings, load_mapping, read_table
 from ccmm._text import Text
 from ccmm.assessment import Assessment, ItemScore, assessment_json_schema
 from ccmm.balance import DomainBalance, ItemBalance, MethodExecution, method_execution
@@ -125,6 +126,7 @@ __all__ = [
     "StandardMismatchError",
     "StandardRef",
     "StepGroup",
+    "TableMapping",
     "Text",
     "__version__",
     "agreement",
@@ -133,12 +135,15 @@ __all__ = [
     "consolidate",
     "evaluate",
     "evaluate_many",
+    "list_mappings",
     "list_standards",
+    "load_mapping",
     "load_standard",
     "margin",
     "method_execution",
     "plan",
     "read_assessment",
+    "read_table",
     "write_assessment",
     "write_assessment_template",
 ]
