@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,6 +31,9 @@ class ColumnSpec(BaseModel):
     minimum: float | None = None
     maximum: float | None = None
     allowed: tuple[str, ...] | None = None
+    #: A vocabulary the allowed values are read from when the spec is loaded (``units``: the
+    #: built-in unit words and every ISO 4217 code, ``ccmm/standard_data/units/``).
+    allowed_vocabulary: Literal["units"] | None = None
     unit: str | None = None
     description: Text
 
@@ -64,7 +67,17 @@ def load_table_spec(name: str) -> TableSpec:
     """Load the shipped spec of table ``name`` (``intervals``, ``agents``, ``registry``, …)."""
     if name == "row_rules" or not has_data("tables", f"{name}.yaml"):
         raise StandardError(f"no table spec named {name!r} ships with ccmm")
-    return TableSpec.model_validate(read_data("tables", f"{name}.yaml"))
+    raw: Any = read_data("tables", f"{name}.yaml")
+    if any(c.get("allowed_vocabulary") == "units" for c in raw.get("columns", ())):
+        from ccmm._units import known_units
+
+        # A new mapping: the reader's cached data stays as read.
+        columns = [
+            {**c, "allowed": list(known_units())} if c.get("allowed_vocabulary") == "units" else c
+            for c in raw["columns"]
+        ]
+        raw = {**raw, "columns": columns}
+    return TableSpec.model_validate(raw)
 
 
 def missing_columns(columns: Iterable[str], spec: TableSpec) -> list[str]:
