@@ -166,8 +166,32 @@ def read_raw(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> pd.DataFra
         raise InputDataError(
             f"{file}: {len(frame):,} data rows; the limit is {limits.max_rows:,} (Limits.max_rows)"
         )
+    _refuse_long_cells(frame, file, limits)
     frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
     return frame
+
+
+def _refuse_long_cells(frame: pd.DataFrame, file: Path, limits: Limits) -> None:
+    """Raise naming the first cell (and header) longer than ``limits.max_cell_chars``."""
+    import numpy as np
+
+    for name in frame.columns:
+        if len(str(name)) > limits.max_cell_chars:
+            raise InputDataError(
+                f"{file}: a column name of {len(str(name)):,} characters; the limit is "
+                f"{limits.max_cell_chars:,} (Limits.max_cell_chars)"
+            )
+        column = frame[name]
+        if column.dtype != object and str(column.dtype) not in {"str", "string"}:
+            continue
+        lengths = column.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
+        over = np.flatnonzero(lengths > limits.max_cell_chars)
+        if len(over):
+            raise InputDataError(
+                f"{file}: row {int(over[0]) + FIRST_DATA_ROW}, column {quote(str(name))}: a value "
+                f"of {int(lengths[over[0]]):,} characters; the limit is "
+                f"{limits.max_cell_chars:,} (Limits.max_cell_chars)"
+            )
 
 
 def _read(file: Path, limits: Limits) -> pd.DataFrame:

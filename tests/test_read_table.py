@@ -9,6 +9,7 @@ states.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -220,3 +221,26 @@ def test_a_derived_sum_equals_the_product_of_its_columns_row_by_row(
     frame = pd.DataFrame({"asa": np.linspace(0, scale, rows), "n": np.arange(rows)})
     out = read_table(frame, "intervals", derive={"wait_seconds": "asa * n"})
     np.testing.assert_array_equal(out["wait_seconds"], frame["asa"] * frame["n"])
+
+
+def test_a_cell_over_the_length_limit_is_refused_naming_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    pd.DataFrame({"a": ["x", "y" * 50]}).to_csv(path, index=False)
+    with pytest.raises(InputDataError, match=r"row 3, column 'a'.*Limits\.max_cell_chars"):
+        read_table(path, "intervals", limits=Limits(max_cell_chars=20))
+
+
+def test_a_device_or_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "sparse.csv"
+    with path.open("wb") as handle:
+        handle.truncate(10**9)  # a sparse gigabyte: refused by its size, never read
+    with pytest.raises(InputDataError, match=r"Limits\.max_file_bytes"):
+        read_table(path, "intervals")
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # reading it would block forever: refused without opening it
+    with pytest.raises(InputDataError, match="not a regular file"):
+        read_table(fifo, "intervals")
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    with pytest.raises(InputDataError, match="is a directory"):
+        read_table(folder, "intervals")
