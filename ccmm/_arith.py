@@ -2,8 +2,8 @@
 
 A mapping from an ACD export to a canonical table states derived columns as small formulas
 (``asa * answered``, ```Avg Speed Ans` * `ACD Calls```). The text comes from a user's YAML file,
-so it is parsed with :mod:`ast` and accepted only if every node is one of: a column name (a
-Python identifier, or any name between backticks), a number, ``+ - * /``, unary ``-``/``+``,
+so it is parsed with Python's ``ast`` module and accepted only if every node is one of: a column
+name (a Python identifier, or any name between backticks), a number, ``+ - * /``, unary ``-``/``+``,
 parentheses, or ``round(x)`` (counts rebuilt from a percentage). A whole expression may also be a
 single quoted text, which gives the same text on every row (``'voice'``). Anything else (calls,
 attributes, subscripts, comparisons, ``**``, lambdas, …) is refused naming what was found.
