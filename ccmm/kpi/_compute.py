@@ -19,348 +19,36 @@ disjoint parts of the data and recomputes the ratios, which equals computing on 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from ccmm._errors import InputDataError
-from ccmm._model import FrozenModel
 from ccmm._spark import is_spark_frame
-from ccmm._tables import TableSpec, load_table_spec
-from ccmm.kpi._frames import FREQS, Freq, as_pandas, period_index
-from ccmm.kpi._validate import (
-    RowProblem,
-    duplicate_key_problem,
-    raise_if_problems,
-    validate_agents,
-    validate_intervals,
-    validate_table,
+from ccmm.kpi import _pandas_sums
+from ccmm.kpi._core import KpiBackend, insert_threshold, ratios, rollup
+from ccmm.kpi._frames import Freq
+from ccmm.kpi._record import (
+    PERIOD_COLUMN,
+    AbandonDefinition,
+    ComputedKpi,
+    KpiComputation,
+    ServiceLevelDefinition,
+    UndefinedValues,
+    kpi_computation,
 )
-from ccmm.kpi.catalogue import Ratio, column_terms, load_kpi_catalogue
-
-ServiceLevelDefinition = Literal["offered", "answered", "offered_less_short_abandons"]
-AbandonDefinition = Literal["all", "excluding_short"]
-Table = Literal["intervals", "agents"]
-
-PERIOD_COLUMN = "period"
-ATTRS_KEY = "ccmm"
-_HANDLING_PARTS = "talk_seconds + hold_seconds + acw_seconds"
-_NOT_SUMMED = frozenset({"interval_minutes", "threshold_seconds"})
+from ccmm.kpi._validate import RowProblem, validate_agents, validate_intervals, validate_table
 
 
-class _Frozen(FrozenModel):
-    _error_class = InputDataError
+def _backend(frame: object) -> KpiBackend:
+    """The backend module for ``frame``: Spark for a PySpark frame, pandas otherwise."""
+    if is_spark_frame(frame):
+        from ccmm._spark import kpi as spark_kpi  # pyspark is imported only from here on
 
-
-class ComputedKpi(_Frozen):
-    """One KPI column of a result and the ratio of sums it was computed with."""
-
-    id: str
-    definition: str | None
-    numerator: str
-    denominator: str
-
-
-class UndefinedValues(_Frozen):
-    """Result rows where one KPI is NaN, and why."""
-
-    kpi: str
-    reason: str
-    rows: tuple[int, ...]
-    """0-based positions in the result frame."""
-
-
-class KpiComputation(_Frozen):
-    """How a KPI result was computed; stored in ``result.attrs["ccmm"]``."""
-
-    table: Table
-    by: tuple[str, ...]
-    freq: Freq | None
-    period_column: str | None
-    service_level_definition: ServiceLevelDefinition | None
-    abandon_definition: AbandonDefinition | None
-    sum_columns: tuple[str, ...]
-    handling_seconds_from: Literal["column", "talk_seconds + hold_seconds + acw_seconds"] | None
-    kpis: tuple[ComputedKpi, ...]
-    input_rows: int
-    undefined: tuple[UndefinedValues, ...]
-
-    def settings(self) -> tuple[object, ...]:
-        """What must agree for two results to be combined."""
-        return (
-            self.table,
-            self.by,
-            self.freq,
-            self.service_level_definition,
-            self.abandon_definition,
-            self.sum_columns,
-            self.handling_seconds_from,
-            self.kpis,
-        )
-
-
-def kpi_computation(result: pd.DataFrame) -> KpiComputation:
-    """The [`KpiComputation`][ccmm.kpi.KpiComputation] recorded with a result of `compute` (or
-    relatives)."""
-    recorded = result.attrs.get(ATTRS_KEY)
-    if not isinstance(recorded, KpiComputation):
-        raise InputDataError(
-            "this DataFrame carries no KPI computation record (attrs['ccmm']); it was not made "
-            "by ccmm.kpi.compute, compute_agents or combine, or the record was dropped"
-        )
-    return recorded
-
-
-def _check_options(by: Sequence[str], freq: object, columns: Sequence[str], table: str) -> None:
-    if isinstance(by, str):
-        raise InputDataError(f"by must be a sequence of column names, got the string {by!r}")
-    problems: list[str] = []
-    if freq is not None and freq not in FREQS:
-        problems.append(f"freq must be None, 'D', 'W' or 'MS', got {freq!r}")
-    present = set(columns)
-    for name in by:
-        if name not in present:
-            problems.append(f"by names column {name!r}, which the {table} table does not have")
-        elif name == "interval_start":
-            problems.append("group by time with freq='D', 'W' or 'MS', not by='interval_start'")
-    if len(set(by)) != len(by):
-        problems.append(f"by repeats a column: {list(by)}")
-    if PERIOD_COLUMN in by and freq is not None:
-        problems.append(f"by may not contain {PERIOD_COLUMN!r} when freq is given")
-    if problems:
-        raise InputDataError("invalid KPI options", problems=problems)
-
-
-def _evaluate(frame: pd.DataFrame, expression: str) -> npt.NDArray[np.float64]:
-    total = np.zeros(len(frame), dtype=np.float64)
-    for sign, column in column_terms(expression):
-        total += sign * frame[column].to_numpy(dtype=np.float64)
-    return total
-
-
-def _finish(
-    sums: pd.DataFrame,
-    mixed_threshold: npt.NDArray[np.bool_] | None,
-    record: KpiComputation,
-) -> pd.DataFrame:
-    """Ratios from summed columns; records NaNs and their reasons in ``attrs``."""
-    result = sums
-    undefined: list[UndefinedValues] = []
-    for kpi in record.kpis:
-        numerator = _evaluate(result, kpi.numerator)
-        denominator = _evaluate(result, kpi.denominator)
-        zero = denominator == 0
-        values = np.full(len(result), np.nan)
-        np.divide(numerator, denominator, out=values, where=~zero)
-        if zero.any():
-            undefined.append(
-                UndefinedValues(
-                    kpi=kpi.id,
-                    reason=f"the denominator {kpi.denominator} sums to zero",
-                    rows=tuple(int(i) for i in np.flatnonzero(zero)),
-                )
-            )
-        if kpi.id == "service_level" and mixed_threshold is not None:
-            mixed = mixed_threshold & ~zero
-            values[mixed] = np.nan
-            if mixed.any():
-                undefined.append(
-                    UndefinedValues(
-                        kpi=kpi.id,
-                        reason="the group mixes different threshold_seconds values",
-                        rows=tuple(int(i) for i in np.flatnonzero(mixed)),
-                    )
-                )
-        result[kpi.id] = values
-    result.attrs[ATTRS_KEY] = record.model_copy(update={"undefined": tuple(undefined)})
-    return result
-
-
-def _rollup(
-    df: pd.DataFrame,
-    *,
-    sum_columns: Sequence[str],
-    by: Sequence[str],
-    freq: Freq | None,
-    with_threshold: bool,
-) -> tuple[pd.DataFrame, npt.NDArray[np.bool_] | None]:
-    """Sum ``sum_columns`` per group; the group's threshold if it has one, else NaN (mixed)."""
-    keys: list[Any] = [df[name] for name in by]
-    if freq is not None:
-        position, starts = period_index(df["interval_start"], freq)
-        keys.insert(0, pd.Series(position, index=df.index, name=PERIOD_COLUMN, copy=False))
-    value_columns = list(sum_columns) + (["threshold_seconds"] if with_threshold else [])
-    if keys:
-        grouped = df[value_columns].groupby(keys, sort=True, observed=True, dropna=False)
-        sums = grouped[list(sum_columns)].sum().reset_index()
-        if with_threshold:
-            low = grouped["threshold_seconds"].min().to_numpy(dtype=np.float64)
-            high = grouped["threshold_seconds"].max().to_numpy(dtype=np.float64)
-    else:
-        # No rows, no group: an empty result, as when grouping an empty table.
-        rows = 1 if len(df) else 0
-        sums = pd.DataFrame({c: [df[c].sum()][:rows] for c in sum_columns})
-        if with_threshold:
-            low = np.array([df["threshold_seconds"].min()][:rows], dtype=np.float64)
-            high = np.array([df["threshold_seconds"].max()][:rows], dtype=np.float64)
-    if freq is not None:
-        sums[PERIOD_COLUMN] = starts[sums[PERIOD_COLUMN].to_numpy()]
-    if not with_threshold:
-        return sums, None
-    mixed = low != high
-    threshold = np.where(mixed, np.nan, low)
-    sums.insert(len(by) + (freq is not None), "threshold_seconds", threshold)
-    return sums, mixed
-
-
-def _interval_kpis(
-    service_level_definition: ServiceLevelDefinition,
-    abandon_definition: AbandonDefinition,
-) -> tuple[ComputedKpi, ...]:
-    catalogue = load_kpi_catalogue()
-    chosen = {"service_level": service_level_definition, "abandon_rate": abandon_definition}
-    out: list[ComputedKpi] = []
-    for kpi in catalogue.computed_by("compute"):
-        definition = chosen.get(kpi.id)
-        ratio: Ratio | None = kpi.ratio
-        if definition is not None:
-            ratio = kpi.definition(definition).ratio
-        assert ratio is not None, f"catalogue KPI {kpi.id} computed by compute() has no ratio"
-        out.append(
-            ComputedKpi(
-                id=kpi.id,
-                definition=definition,
-                numerator=ratio.numerator,
-                denominator=ratio.denominator,
-            )
-        )
-    return tuple(out)
-
-
-def _agent_kpis() -> tuple[ComputedKpi, ...]:
-    out: list[ComputedKpi] = []
-    for kpi in load_kpi_catalogue().computed_by("compute_agents"):
-        assert kpi.ratio is not None, f"catalogue KPI {kpi.id} has no ratio"
-        out.append(
-            ComputedKpi(
-                id=kpi.id,
-                definition=None,
-                numerator=kpi.ratio.numerator,
-                denominator=kpi.ratio.denominator,
-            )
-        )
-    return tuple(out)
-
-
-def _sum_columns(spec: TableSpec, present: set[str], also: Sequence[str] = ()) -> list[str]:
-    additive = [
-        c.name
-        for c in spec.columns
-        if c.kind in ("int", "float")
-        and c.name not in _NOT_SUMMED
-        and (c.name in present or c.name in also)
-    ]
-    return additive
-
-
-def group_key(spec: TableSpec, by: Sequence[str]) -> list[str]:
-    """The columns that identify one input row: the table key plus any other ``by`` column."""
-    return [*spec.key, *(c for c in by if c not in spec.key)]
-
-
-def _duplicates(df: pd.DataFrame, spec: TableSpec, by: Sequence[str]) -> list[RowProblem]:
-    problem = duplicate_key_problem(df, group_key(spec, by), spec.name)
-    return [] if problem is None else [problem]
-
-
-def _short_abandons_problems(
-    columns: Iterable[str],
-    service_level_definition: ServiceLevelDefinition,
-    abandon_definition: AbandonDefinition,
-) -> list[RowProblem]:
-    """The missing ``abandoned_short`` column, when a chosen definition needs it."""
-    needs_short = (
-        service_level_definition == "offered_less_short_abandons"
-        or abandon_definition == "excluding_short"
-    )
-    if not needs_short or "abandoned_short" in set(columns):
-        return []
-    return [
-        RowProblem(
-            table="intervals",
-            column="abandoned_short",
-            check="missing_column",
-            rows=(),
-            row_count=0,
-            message=(
-                f"intervals table needs column 'abandoned_short' for service_level_definition="
-                f"{service_level_definition!r}, abandon_definition={abandon_definition!r}"
-            ),
-        )
-    ]
-
-
-def _interval_result(
-    sums: pd.DataFrame,
-    mixed_threshold: npt.NDArray[np.bool_] | None,
-    *,
-    spec: TableSpec,
-    present: set[str],
-    by: Sequence[str],
-    freq: Freq | None,
-    service_level_definition: ServiceLevelDefinition,
-    abandon_definition: AbandonDefinition,
-    input_rows: int,
-) -> pd.DataFrame:
-    """`compute`'s result from the group sums, whichever backend summed them."""
-    kpis = _interval_kpis(service_level_definition, abandon_definition)
-    has_handling = "handling_seconds" in present
-    if not has_handling:
-        position = list(sums.columns).index("available_seconds") + 1
-        sums.insert(position, "handling_seconds", _evaluate(sums, _HANDLING_PARTS))
-    record = KpiComputation(
-        table="intervals",
-        by=tuple(by),
-        freq=freq,
-        period_column=PERIOD_COLUMN if freq is not None else None,
-        service_level_definition=service_level_definition,
-        abandon_definition=abandon_definition,
-        sum_columns=tuple(_sum_columns(spec, present, also=["handling_seconds"])),
-        handling_seconds_from="column" if has_handling else _HANDLING_PARTS,
-        kpis=kpis,
-        input_rows=input_rows,
-        undefined=(),
-    )
-    return _finish(sums, mixed_threshold, record)
-
-
-def _agent_result(
-    sums: pd.DataFrame,
-    *,
-    sum_columns: Sequence[str],
-    by: Sequence[str],
-    freq: Freq | None,
-    input_rows: int,
-) -> pd.DataFrame:
-    """[`compute_agents`][ccmm.kpi.compute_agents]' result from the group sums, whichever backend
-    summed them."""
-    record = KpiComputation(
-        table="agents",
-        by=tuple(by),
-        freq=freq,
-        period_column=PERIOD_COLUMN if freq is not None else None,
-        service_level_definition=None,
-        abandon_definition=None,
-        sum_columns=tuple(sum_columns),
-        handling_seconds_from="column",
-        kpis=_agent_kpis(),
-        input_rows=input_rows,
-        undefined=(),
-    )
-    return _finish(sums, None, record)
+        return spark_kpi
+    return _pandas_sums
 
 
 def compute(
@@ -399,39 +87,14 @@ def compute(
     Raises [`InputDataError`][ccmm.InputDataError] naming every bad column and row (see
     [`validate_intervals`][ccmm.kpi.validate_intervals]) and every bad option; never returns inf.
     """
-    if is_spark_frame(intervals):
-        from ccmm._spark import kpi as spark_kpi  # pyspark is imported only from here on
-
-        return spark_kpi.compute(
-            intervals,
-            by=by,
-            freq=freq,
-            service_level_definition=service_level_definition,
-            abandon_definition=abandon_definition,
-        )
-    spec = load_table_spec("intervals")
-    keep = [*spec.column_names, *by] if not isinstance(by, str) else None
-    df = as_pandas(intervals, table="intervals", columns=keep)
-    _check_options(by, freq, list(df.columns), "intervals")
-    problems: list[RowProblem] = validate_intervals(df)
-    problems.extend(_duplicates(df, spec, by))
-    problems.extend(
-        _short_abandons_problems(df.columns, service_level_definition, abandon_definition)
-    )
-    raise_if_problems(problems, table="intervals")
-    present = set(df.columns)
-    sum_columns = _sum_columns(spec, present)
-    sums, mixed = _rollup(df, sum_columns=sum_columns, by=by, freq=freq, with_threshold=True)
-    return _interval_result(
-        sums,
-        mixed,
-        spec=spec,
-        present=present,
+    return rollup(
+        _backend(intervals),
+        intervals,
+        table="intervals",
         by=by,
         freq=freq,
         service_level_definition=service_level_definition,
         abandon_definition=abandon_definition,
-        input_rows=len(df),
     )
 
 
@@ -449,18 +112,7 @@ def compute_agents(
     ``attrs["ccmm"]``. Raises [`InputDataError`][ccmm.InputDataError] naming every bad column and
     row.
     """
-    if is_spark_frame(agents):
-        from ccmm._spark import kpi as spark_kpi
-
-        return spark_kpi.compute_agents(agents, by=by, freq=freq)
-    spec = load_table_spec("agents")
-    keep = [*spec.column_names, *by] if not isinstance(by, str) else None
-    df = as_pandas(agents, table="agents", columns=keep)
-    _check_options(by, freq, list(df.columns), "agents")
-    raise_if_problems([*validate_agents(df), *_duplicates(df, spec, by)], table="agents")
-    sum_columns = _sum_columns(spec, set(df.columns))
-    sums, _ = _rollup(df, sum_columns=sum_columns, by=by, freq=freq, with_threshold=False)
-    return _agent_result(sums, sum_columns=sum_columns, by=by, freq=freq, input_rows=len(df))
+    return rollup(_backend(agents), agents, table="agents", by=by, freq=freq)
 
 
 def combine(results: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -511,12 +163,11 @@ def combine(results: Sequence[pd.DataFrame]) -> pd.DataFrame:
             low = np.array([frame["threshold_seconds"].fillna(-1).min()][:rows])
             high = np.array([frame["threshold_seconds"].fillna(-2).max()][:rows])
     if with_threshold:
-        mixed = np.asarray(low != high, dtype=bool)
-        sums.insert(len(keys), "threshold_seconds", np.where(mixed, np.nan, low))
+        mixed = insert_threshold(sums, low, high, position=len(keys))
     record = first.model_copy(
         update={"input_rows": sum(r.input_rows for r in records), "undefined": ()}
     )
-    return _finish(sums, mixed, record)
+    return ratios(sums, mixed, record)
 
 
 __all__ = [

@@ -36,6 +36,8 @@ ProblemCheck = Literal[
     "duplicate_key",
 ]
 _SHOWN_ROWS = 20
+#: How many offending row positions a problem lists (``row_count`` says how many in all).
+SHOWN_ROWS = _SHOWN_ROWS
 # Counts and durations must stay at or below MAX_EXACT one by one and summed over a whole
 # column, so no sum is rounded and none wraps around, whatever the input dtype and grouping.
 _EXACT_TEXT = EXACT_TEXT
@@ -72,6 +74,12 @@ def _row_checks() -> dict[str, tuple[_AtMost, ...]]:
                     _AtMost(column=p.left[0], at_most=right)
                 )
     return {table: tuple(rules) for table, rules in found.items()}
+
+
+def row_relations(table: str) -> tuple[_AtMost, ...]:
+    """The row relations of ``table`` (each: ``column`` must not exceed ``at_most``), for every
+    backend."""
+    return _row_checks().get(table, ())
 
 
 def _rows_problem(
