@@ -101,15 +101,13 @@ def spark_intervals(spark: Any, rows: int) -> Any:
     )
 
 
-def run_spark(rows: int) -> dict[str, float]:
+def local_session(name: str) -> Any:
+    """The benchmarks' Spark session: local[2], 6 GiB driver, Europe/Berlin, quiet."""
     from pyspark.sql import SparkSession
-
-    import ccmm.crucial as crucial
-    import ccmm.kpi as kpi
 
     spark = (
         SparkSession.builder.master("local[2]")
-        .appName("ccmm-bench")
+        .appName(name)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", "6g")
@@ -118,6 +116,14 @@ def run_spark(rows: int) -> dict[str, float]:
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def run_spark(rows: int) -> dict[str, float]:
+    import ccmm.crucial as crucial
+    import ccmm.kpi as kpi
+
+    spark = local_session("ccmm-bench")
     jvm_pid = int(spark.sparkContext._jvm.ProcessHandle.current().pid())
     small = make_tables(1, N_FACTS)
     intervals = spark_intervals(spark, rows)
