@@ -31,8 +31,8 @@ from ccmm.kpi._validate import (
     SHOWN_ROWS,
     ProblemCheck,
     RowProblem,
+    at_most_relations,
     duplicates_problem,
-    row_relations,
     rows_problem,
 )
 
@@ -198,7 +198,7 @@ def table_checks(frame: Any, spec: TableSpec) -> TableChecks:
                 _numeric_checks(frame, column, checks, spec.name)
         elif not column.nullable:
             checks.conditions.append(Condition(name, "null", "are empty", col.isNull()))
-    for rule in row_relations(spec.name):
+    for rule in at_most_relations(spec.name):
         if rule.column not in present or rule.at_most not in present:
             continue
         if rule.column in unusable or rule.at_most in unusable:

@@ -76,7 +76,7 @@ def _row_checks() -> dict[str, tuple[_AtMost, ...]]:
     return {table: tuple(rules) for table, rules in found.items()}
 
 
-def row_relations(table: str) -> tuple[_AtMost, ...]:
+def at_most_relations(table: str) -> tuple[_AtMost, ...]:
     """The row relations of ``table`` (each: ``column`` must not exceed ``at_most``), for every
     backend."""
     return _row_checks().get(table, ())
