@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from ccmm._errors import AssessmentError, InputDataError, StandardMismatchError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
 from ccmm.assessment import Assessment, ItemScore
 from ccmm.scoring import resolve_standard
@@ -210,6 +211,7 @@ def _merged_notes(notes: Mapping[str, str]) -> str | None:
     return "\n".join(f"{', '.join(labels)}: {text}" for text, labels in authors.items())
 
 
+@checked_arguments
 def consolidate(
     assessments: Assessments,
     *,
@@ -466,6 +468,7 @@ def _from_table(
 
 
 # ---- agreement ----------------------------------------------------------------------------------
+@checked_arguments
 def agreement(
     ratings: Assessments | pd.DataFrame,
     *,

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Literal
 
 from ccmm._errors import StandardMismatchError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel, trusted
 from ccmm.assessment import Assessment
 from ccmm.planning import RatingStep
@@ -95,6 +96,7 @@ def _change(before: RuleResult, after: RuleResult) -> int | float | None:
     return after.observed - before.observed
 
 
+@checked_arguments
 def compare(
     before: Assessment, after: Assessment, *, standard: Standard | None = None
 ) -> Comparison:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ccmm._errors import AssessmentError, CCMMError, MissingExtraError
+from ccmm._guard import checked_arguments
 from ccmm._json import read_json
 from ccmm._limits import DEFAULT_LIMITS, Limits, decode_text, read_limited
 from ccmm._text import quote
@@ -328,6 +329,7 @@ def check_against_standard(assessment: Assessment, standard: Standard, *, source
         )
 
 
+@checked_arguments
 def read_assessment(
     path: str | PathLike[str], *, standard: Standard | None = None, limits: Limits | None = None
 ) -> Assessment:
@@ -375,6 +377,7 @@ def read_assessment(
     return assessment
 
 
+@checked_arguments
 def write_assessment(assessment: Assessment, path: str | PathLike[str]) -> None:
     """Write ``assessment`` as JSON (``.json``), YAML (``.yaml``/``.yml``) or xlsx (``.xlsx``).
 
@@ -458,6 +461,7 @@ def _append_as_text(sheet: Any, values: list[Any]) -> None:
             cell.quotePrefix = True
 
 
+@checked_arguments
 def write_assessment_template(
     path: str | PathLike[str], standard: Standard | None = None, *, organisation: str = ""
 ) -> Path:

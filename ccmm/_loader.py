@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ccmm._errors import StandardError
+from ccmm._guard import checked_arguments
 from ccmm._json import read_json
 from ccmm._limits import DEFAULT_LIMITS, Limits, decode_text, read_limited
 from ccmm._standard_data import has_data, read_data
+from ccmm._text import quote
 from ccmm._yaml import safe_load
 
 if TYPE_CHECKING:
@@ -111,6 +113,7 @@ def _load_shipped(standard_id: str, edition: str) -> Standard:
     return _build(data, f"{standard_id} {edition}")
 
 
+@checked_arguments
 def load_standard(
     standard: str | PathLike[str] | None = None,
     edition: str | None = None,
@@ -143,10 +146,15 @@ def load_standard(
             )
         return _load_shipped(standard, edition)
     path = Path(standard)
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except (OSError, ValueError):  # a name too long for the file system, or holding NUL
+        exists = False
+    if not exists:
         known = ", ".join(f"{r.id} {r.edition}" for r in shipped)
         raise StandardError(
-            f"no shipped standard and no file named {str(standard)!r}; shipped standards: {known}"
+            f"no shipped standard and no file named {quote(str(standard))}; "
+            f"shipped standards: {known}"
         )
     if edition is not None:
         raise StandardError("edition is given only with a shipped standard's id, not with a path")

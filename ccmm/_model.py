@@ -56,6 +56,16 @@ class FrozenModel(BaseModel):
             super().__init__(**data)
         except ValidationError as exc:
             raise self._as_error(exc) from None
+        except TypeError:
+            # pydantic's date validator fails with a bare TypeError on pandas' NaT (a datetime
+            # whose fields are NaN) instead of reporting it: report it as the missing date it is.
+            missing = [name for name, value in data.items() if type(value).__name__ == "NaTType"]
+            if not missing:
+                raise
+            raise self._error_class(
+                f"invalid {type(self).__name__}: {len(missing)} problem(s)",
+                problems=[f"{name}: a date is required, got NaT" for name in missing],
+            ) from None
 
     @classmethod
     def _as_error(cls, exc: ValidationError, *, source: str | None = None) -> CCMMError:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ccmm._errors import InputDataError, StandardError
 from ccmm._standard_data import has_data, read_data
-from ccmm._text import Text
+from ccmm._text import Text, quote
 
 ColumnKind = Literal["int", "float", "str", "category", "datetime_tz", "date", "bool"]
 
@@ -65,8 +65,12 @@ class TableSpec(BaseModel):
 @cache
 def load_table_spec(name: str) -> TableSpec:
     """Load the shipped spec of table ``name`` (``intervals``, ``agents``, ``registry``, …)."""
-    if name == "row_rules" or not has_data("tables", f"{name}.yaml"):
-        raise StandardError(f"no table spec named {name!r} ships with ccmm")
+    try:
+        shipped = name != "row_rules" and has_data("tables", f"{name}.yaml")
+    except (OSError, ValueError):  # a name too long for a file name, or holding NUL
+        shipped = False
+    if not shipped:
+        raise StandardError(f"no table spec named {quote(name)} ships with ccmm")
     raw: Any = read_data("tables", f"{name}.yaml")
     if any(c.get("allowed_vocabulary") == "units" for c in raw.get("columns", ())):
         from ccmm._units import known_units

@@ -14,6 +14,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ccmm._errors import AssessmentError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel, trusted
 from ccmm._text import Text
 from ccmm.assessment import Assessment
@@ -98,6 +99,7 @@ def _balance(
     )
 
 
+@checked_arguments
 def method_execution(assessment: Assessment, standard: Standard | None = None) -> MethodExecution:
     """Items executed beyond their method (F-Rate > C-Rate) and the C/F balance per domain.
 

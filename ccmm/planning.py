@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal, TypeVar
 
 from ccmm._errors import AssessmentError, InputDataError, StandardError, StandardMismatchError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel, trusted
 from ccmm._readings import ShareReading, check_reading, unit_size
 from ccmm._text import Text
@@ -480,6 +481,7 @@ def _join(texts: Sequence[Text]) -> Text | None:
     return trusted(Text, en="; ".join(t.en for t in texts), zh="；".join(t.zh for t in texts))
 
 
+@checked_arguments
 def plan(
     assessment: Assessment,
     target_level: int,
@@ -664,6 +666,7 @@ def _downgrades_to_break(
     return None
 
 
+@checked_arguments
 def margin(
     assessment: Assessment,
     standard: Standard | None = None,

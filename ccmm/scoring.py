@@ -24,6 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from ccmm._errors import AssessmentError, IncompleteAssessmentError, StandardMismatchError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel, trusted
 from ccmm._readings import COUNTED, READINGS, ShareReading, check_reading, unit_size
 from ccmm._text import Text
@@ -178,6 +179,7 @@ class Evaluation(FrozenModel):
 
 
 # ---- exact arithmetic -----------------------------------------------------------------------
+@checked_arguments
 def items_needed(minimum: Fraction, denominator: int) -> int:
     """Fewest items at the top grade that make ``count / denominator >= minimum`` (exact)."""
     return -(-minimum.numerator * denominator // minimum.denominator)
@@ -198,6 +200,7 @@ def _years(value: float) -> str:
 
 
 # ---- resolving the standard and checking the assessment --------------------------------------
+@checked_arguments
 def resolve_standard(assessment: Assessment, standard: Standard | None) -> Standard:
     """The standard to evaluate against: ``standard``, else the shipped one the assessment names."""
     from ccmm._loader import load_standard
@@ -233,6 +236,7 @@ def _check_items(assessment: Assessment, standard: Standard, allow_missing: bool
 
 
 # ---- building rule results ------------------------------------------------------------------
+@checked_arguments
 def share_rule_result(
     level: int,
     rule: ShareRule,
@@ -288,6 +292,7 @@ def share_rule_result(
     )
 
 
+@checked_arguments
 def total_rule_result(level: int, total: int, min_total: int, max_total: int) -> RuleResult:
     short = max(0, min_total - total)
     holds = total >= min_total
@@ -310,6 +315,7 @@ def total_rule_result(level: int, total: int, min_total: int, max_total: int) ->
     )
 
 
+@checked_arguments
 def years_rule_result(level: int, years: float | None, minimum: float) -> RuleResult:
     if years is None:
         holds, short = False, None
@@ -337,6 +343,7 @@ def years_rule_result(level: int, years: float | None, minimum: float) -> RuleRe
     )
 
 
+@checked_arguments
 def level_results(
     standard: Standard,
     *,
@@ -407,6 +414,7 @@ def _level_under(
     return level
 
 
+@checked_arguments
 def reached_level(levels: Sequence[LevelResult]) -> int:
     """The highest level reached (levels are cumulative); 0 when none."""
     level = 0
@@ -418,6 +426,7 @@ def reached_level(levels: Sequence[LevelResult]) -> int:
 
 
 # ---- the evaluator --------------------------------------------------------------------------
+@checked_arguments
 def evaluate(
     assessment: Assessment,
     standard: Standard | None = None,
@@ -537,6 +546,7 @@ def evaluate(
     )
 
 
+@checked_arguments
 def evaluate_many(
     scores_frame: pd.DataFrame | Iterable[pd.DataFrame],
     standard: Standard | None = None,

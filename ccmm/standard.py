@@ -6,6 +6,8 @@ CC-CMM is hard-coded here, so a user's own standard of the same schema works the
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 from functools import cached_property
@@ -14,37 +16,50 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ccmm._errors import StandardError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
 from ccmm._readings import ShareReading
-from ccmm._text import Text
+from ccmm._text import Text, quote
 
 Rating = Literal["c_rate", "f_rate"]
 RATINGS: tuple[Rating, Rating] = ("c_rate", "f_rate")
 
 
+@checked_arguments
 def parse_share(value: Any) -> Fraction:
     """Read a share exactly: ``"80%"``, ``"0.8"``, ``"4/5"``, ``0.8`` or a Fraction -> Fraction.
 
     Floats go through their decimal representation (``0.8`` -> ``4/5``), never their binary one.
     """
     if isinstance(value, bool):
-        raise ValueError(f"share must be a number, a fraction or a percentage, got {value!r}")
+        raise StandardError(
+            f"share must be a number, a fraction or a percentage, got {quote(value)}"
+        )
     if isinstance(value, Fraction):
         share = value
     elif isinstance(value, int):
         share = Fraction(value)
     elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise StandardError(f"share must lie between 0 and 1 (0% and 100%), got {value!r}")
         share = Fraction(repr(value))
     elif isinstance(value, str):
         text = value.strip()
+        if len(text) > 64 or re.search(r"[eE][+-]?0*\d{4,}", text):
+            # Fraction("1e999999999") would build a billion-digit integer: refused unread.
+            raise StandardError(f"share must look like '80%', '0.8' or '4/5', got {quote(value)}")
         try:
             share = Fraction(text[:-1].strip()) / 100 if text.endswith("%") else Fraction(text)
         except (ValueError, ZeroDivisionError):
-            raise ValueError(f"share must look like '80%', '0.8' or '4/5', got {value!r}") from None
+            raise StandardError(
+                f"share must look like '80%', '0.8' or '4/5', got {quote(value)}"
+            ) from None
     else:
-        raise ValueError(f"share must be a number, a fraction or a percentage, got {value!r}")
+        raise StandardError(
+            f"share must be a number, a fraction or a percentage, got {quote(value)}"
+        )
     if not 0 <= share <= 1:
-        raise ValueError(f"share must lie between 0 and 1 (0% and 100%), got {value!r}")
+        raise StandardError(f"share must lie between 0 and 1 (0% and 100%), got {quote(value)}")
     return share
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from ccmm._errors import CCMMError
+from ccmm._errors import CCMMError, InputDataError
 from ccmm._escape import (
     bounded,
     drop_controls,
@@ -24,6 +24,8 @@ from ccmm._escape import (
     markdown_inline,
     one_line,
 )
+from ccmm._guard import checked_arguments
+from ccmm._text import quote
 from ccmm.cli._common import (
     DEFAULT_DEMO_OUTPUT,
     EXIT_BAD_INPUT,
@@ -65,6 +67,7 @@ def _tolerant(stream: TextIO) -> TextIO:
     return stream
 
 
+@checked_arguments
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -75,6 +78,12 @@ def main(
     out = stdout if stdout is not None else _tolerant(sys.stdout)
     err = stderr if stderr is not None else _tolerant(sys.stderr)
     parser = build_parser()
+    if isinstance(argv, str) or (
+        argv is not None and not all(isinstance(a, str) for a in argv)
+    ):  # a program's mistake, not a user's: said before argparse fails on it
+        raise InputDataError(
+            f"main(): argv must be a list of strings (the command's words), got {quote(argv)}"
+        )
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments:
         arguments = ["evaluate"]

@@ -46,6 +46,7 @@ def cmd_check(args: argparse.Namespace, progress: Progress) -> Outcome:
             analysis_log=tables.get("analysis_log"),
             as_of=args.as_of,
             tolerance=args.tolerance,
+            max_failures=args.max_failures,  # the rows are not even kept beyond what is shown
         )
     report = Report(
         title=Text(en="CRUCIAL data-quality check", zh="CRUCIAL 数据质量检查"),

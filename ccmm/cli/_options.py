@@ -14,7 +14,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from ccmm._errors import InputDataError
 from ccmm._escape import quoted
+from ccmm._guard import checked_arguments
 
 # Dates a table can hold (pandas nanosecond timestamps end in 2262) with room for the longest
 # window before them.
@@ -145,11 +147,12 @@ def share(text: str) -> float:
     return value
 
 
+@checked_arguments
 def parse_service_target(text: str) -> tuple[float, float]:
     """``80/20`` (or ``80%/20``, ``0.8/20``) -> (0.8, 20.0): a service level within seconds."""
     level_text, sep, seconds_text = text.partition("/")
     if not sep:
-        raise argparse.ArgumentTypeError(
+        raise InputDataError(
             f"expected a service target like 80/20 (80% within 20 s), got {quoted(text)}"
         )
     try:
@@ -157,17 +160,25 @@ def parse_service_target(text: str) -> tuple[float, float]:
         level = float(raw)
         seconds = float(seconds_text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
+        raise InputDataError(
             f"expected a service target like 80/20 (80% within 20 s), got {quoted(text)}"
         ) from None
     if level >= 1 or level_text.strip().endswith("%"):
         level /= 100
     if not 0 < level < 1 or not 0 <= seconds < float("inf"):
-        raise argparse.ArgumentTypeError(
+        raise InputDataError(
             f"the service level must lie strictly between 0% and 100% and the seconds be >= 0, "
             f"got {quoted(text)}"
         )
     return level, seconds
+
+
+def service_target_argument(text: str) -> tuple[float, float]:
+    """`parse_service_target` for argparse, which reports ArgumentTypeError messages as given."""
+    try:
+        return parse_service_target(text)
+    except InputDataError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def entity(text: str) -> tuple[str, str]:
@@ -189,6 +200,7 @@ __all__ = [
     "number_in",
     "parse_service_target",
     "positive_float",
+    "service_target_argument",
     "share",
     "time_zone",
     "window_months",

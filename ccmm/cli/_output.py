@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ccmm._errors import InputDataError
 from ccmm._escape import drop_controls, json_controls_escaped, one_line
+from ccmm._guard import checked_arguments
 
 if TYPE_CHECKING:
     from ccmm.report import Report
@@ -27,6 +28,7 @@ HTML_SUFFIXES = (".html", ".htm")
 FORMAT_OF_SUFFIX = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
 
 
+@checked_arguments
 def render(report: Report, fmt: str, lang: str) -> str:
     """``report`` rendered in ``fmt`` (one of `FORMATS`) and ``lang``."""
     from ccmm.report import render_html, render_json, render_markdown, render_text

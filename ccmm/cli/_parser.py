@@ -23,8 +23,8 @@ from ccmm.cli._options import (
     iso_date,
     non_negative_int,
     number_in,
-    parse_service_target,
     positive_float,
+    service_target_argument,
     share,
     time_zone,
     window_months,
@@ -273,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="average handling time, seconds",
     )
     p.add_argument(
-        "--target", type=parse_service_target, required=True, metavar="SL/S", help="e.g. 80/20"
+        "--target", type=service_target_argument, required=True, metavar="SL/S", help="e.g. 80/20"
     )
     p.add_argument("--interval-minutes", type=positive_float, metavar="M", help="default 30")
     p.add_argument("--shrinkage", type=share, default=0.0, metavar="SHARE", help="e.g. 0.3")

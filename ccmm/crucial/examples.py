@@ -15,6 +15,7 @@ from typing import Literal
 import pandas as pd
 
 from ccmm._errors import InputDataError
+from ccmm._guard import checked_arguments
 from ccmm._tables import TableSpec, load_table_spec
 
 #: The time zone of the example centre (its interval data cross a daylight-saving change).
@@ -53,6 +54,7 @@ def _typed(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+@checked_arguments
 def load_example(name: Literal["clean", "dirty"]) -> ExampleTables:
     """Load example dataset ``name`` ("clean" or "dirty") as typed pandas DataFrames."""
     if name not in ("clean", "dirty"):

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ccmm._exact import MAX_EXACT
+from ccmm._guard import checked_arguments
 from ccmm._pandera import pa
 from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
 from ccmm.crucial._kinds import polars_kind_ok
@@ -76,6 +77,7 @@ def _pandas_kind_ok(kind: str, s: pd.Series) -> bool:
     return False  # pragma: no cover - ColumnKind is closed
 
 
+@checked_arguments
 def is_count_or_duration(col: ColumnSpec) -> bool:
     """Columns whose values are summed (counts, seconds): numbers with a minimum of 0 or more.
     They must lie within `ccmm._exact.MAX_EXACT` (check ``column_in_exact_range``)."""
@@ -166,6 +168,7 @@ def _build_pandas(spec: TableSpec, *, with_rules: bool) -> pa.DataFrameSchema:
     )
 
 
+@checked_arguments
 @cache
 def pandas_schema(table: str) -> pa.DataFrameSchema:
     """The pandas pandera schema of ``table`` (column checks and row rules)."""
@@ -266,6 +269,7 @@ def _build_polars(spec: TableSpec, *, with_rules: bool) -> papl.DataFrameSchema:
     )
 
 
+@checked_arguments
 @cache
 def polars_schema(table: str) -> papl.DataFrameSchema:
     """The polars pandera schema of ``table``, built from the same spec and rules as pandas."""

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ccmm._errors import InputDataError
 from ccmm._tables import TableSpec, load_table_spec
+from ccmm._text import quote
 from ccmm.evidence._args import as_path
 from ccmm.evidence._checks import TABLES
 from ccmm.evidence._suggest import suggest
@@ -64,8 +65,14 @@ def read_evidence_tables(path: str | PathLike[str]) -> dict[str, pd.DataFrame]:
     listed).
     """
     folder = as_path("path", path)
-    if not folder.is_dir():
-        raise InputDataError(f"evidence directory {str(path)!r} does not exist or is not a folder")
+    try:
+        is_folder = folder.is_dir()
+    except (OSError, ValueError):  # a name too long for the file system
+        is_folder = False
+    if not is_folder:
+        raise InputDataError(
+            f"evidence directory {quote(str(path))} does not exist or is not a folder"
+        )
     tables: dict[str, pd.DataFrame] = {}
     problems: list[str] = []
     for name in TABLES:

@@ -8,11 +8,13 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from ccmm._guard import checked_arguments
 from ccmm.assessment import Assessment
 
 EXAMPLE_ASSESSMENT = "assessment-cc-cmm-oc-2017.json"
 
 
+@checked_arguments
 def example_path(name: str = EXAMPLE_ASSESSMENT) -> Path:
     """Filesystem path of a shipped example file (``name`` relative to ``ccmm/examples``)."""
     return Path(str(resources.files("ccmm.examples").joinpath(name)))

@@ -26,6 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ccmm._errors import InputDataError
+from ccmm._guard import checked_arguments
 from ccmm._spark import is_spark_frame
 from ccmm.kpi import _pandas_sums
 from ccmm.kpi._core import KpiBackend, insert_threshold, ratios, rollup
@@ -51,6 +52,7 @@ def _backend(frame: object) -> KpiBackend:
     return _pandas_sums
 
 
+@checked_arguments
 def compute(
     intervals: object,
     *,
@@ -98,6 +100,7 @@ def compute(
     )
 
 
+@checked_arguments
 def compute_agents(
     agents: object,
     *,
@@ -115,6 +118,7 @@ def compute_agents(
     return rollup(_backend(agents), agents, table="agents", by=by, freq=freq)
 
 
+@checked_arguments
 def combine(results: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Combine results computed on disjoint parts of the data into the result for all of it.
 

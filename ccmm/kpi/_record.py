@@ -7,6 +7,7 @@ from typing import Literal
 import pandas as pd
 
 from ccmm._errors import InputDataError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
 from ccmm.kpi._frames import Freq
 
@@ -70,6 +71,7 @@ class KpiComputation(_Frozen):
         )
 
 
+@checked_arguments
 def kpi_computation(result: pd.DataFrame) -> KpiComputation:
     """The [`KpiComputation`][ccmm.kpi.KpiComputation] recorded with a result of `compute` (or
     relatives)."""

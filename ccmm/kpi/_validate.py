@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from ccmm._cells import fmt
 from ccmm._errors import InputDataError
 from ccmm._exact import EXACT_TEXT, MAX_EXACT
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
 from ccmm._row_rules import AtMost, row_relations
 from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
@@ -208,6 +209,7 @@ def _dtype_problem(table: str, column: str, expected: str, dtype: Any, rows: int
     )
 
 
+@checked_arguments
 def validate_table(frame: object, spec: TableSpec) -> list[RowProblem]:
     """Every problem of ``frame`` against the canonical table ``spec``, in column order."""
     df = as_pandas(frame, table=spec.name, columns=spec.column_names)

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ccmm._errors import InputDataError, StandardError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
 from ccmm._standard_data import SCHEMA_VERSION, data_label, read_data
 from ccmm._tables import Text
@@ -42,6 +43,7 @@ _COLUMN = r"[a-z][a-z0-9_]*"
 _SUM_OF_COLUMNS = re.compile(rf"^\s*{_COLUMN}(\s*[+-]\s*{_COLUMN})*\s*$")
 
 
+@checked_arguments
 def column_terms(expression: str) -> tuple[tuple[int, str], ...]:
     """Split ``"a + b - c"`` into ``((1, "a"), (1, "b"), (-1, "c"))``.
 
@@ -262,6 +264,7 @@ class KpiCatalogue(_Frozen):
         return tuple(k for k in self.kpis if function in k.computed_by)
 
 
+@checked_arguments
 def parse_kpi_catalogue(raw: Any, *, source: str = "<data>") -> KpiCatalogue:
     """Validate a catalogue already read from YAML; [`StandardError`][ccmm.StandardError] lists
     every problem. A ``schema_version`` key (as in the shipped file) must be that of the shipped

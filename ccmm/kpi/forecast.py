@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ccmm._errors import InputDataError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
 from ccmm.kpi._frames import as_pandas
 
@@ -128,6 +129,7 @@ def _figures(
     }
 
 
+@checked_arguments
 def forecast_accuracy(
     actual: object,
     forecast: object,

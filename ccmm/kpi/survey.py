@@ -18,6 +18,7 @@ import math
 from statistics import NormalDist
 
 from ccmm._errors import InputDataError
+from ccmm._guard import checked_arguments
 
 # Guards float noise (384.00000000001 must not round up to 385) without moving real values.
 _CEIL_SLACK = 1e-9
@@ -41,6 +42,7 @@ def _check_population(population: int | None) -> None:
         )
 
 
+@checked_arguments
 def survey_sample_size(
     population: int | None,
     *,
@@ -68,6 +70,7 @@ def survey_sample_size(
     return needed if population is None else min(max(needed, 1), population)
 
 
+@checked_arguments
 def margin_of_error(
     n: int,
     population: int | None,

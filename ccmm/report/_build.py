@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ccmm._errors import InputDataError
+from ccmm._guard import checked_arguments, require_columns
 from ccmm._text import Text
 from ccmm.report._model import (
     AttainmentSection,
@@ -49,6 +50,7 @@ def _finite(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+@checked_arguments
 def attainment_series(
     facts: pd.DataFrame, result: AttainmentResult
 ) -> dict[str, tuple[tuple[date, float | None], ...]]:
@@ -110,6 +112,7 @@ def _weighted(values: Sequence[float], weights: Sequence[float]) -> float | None
     return math.fsum(v * w for v, w in zip(values, weights, strict=True)) / total
 
 
+@checked_arguments
 def staffing_rows(
     staffed: pd.DataFrame,
     *,
@@ -162,6 +165,7 @@ def staffing_rows(
     return tuple(rows)
 
 
+@checked_arguments
 def staffing_scenario(
     result: StaffingResult, *, calls: float, aht: float, interval_minutes: float
 ) -> StaffingRow:
@@ -183,10 +187,12 @@ def staffing_scenario(
     )
 
 
+@checked_arguments
 def latest_month_end(facts: pd.DataFrame) -> date:
     """The last day of the latest month with monthly facts: the natural ``as_of`` of the data."""
     import pandas as pd
 
+    require_columns(facts, ("period", "period_start"), argument="facts")
     starts = pd.to_datetime(facts["period_start"], errors="coerce", format="mixed")
     monthly = facts["period"].astype("string").str.strip().str.lower() == "month"
     latest = starts[monthly.fillna(False).to_numpy(dtype=bool)].max()
@@ -195,6 +201,7 @@ def latest_month_end(facts: pd.DataFrame) -> date:
     return (pd.Timestamp(latest) + pd.offsets.MonthEnd(0)).date()
 
 
+@checked_arguments
 def interval_forecast(intervals: pd.DataFrame, *, by: Sequence[str]) -> pd.DataFrame:
     """Offered calls per interval with each group's AHT as a ratio of sums over its intervals.
 
@@ -203,6 +210,9 @@ def interval_forecast(intervals: pd.DataFrame, *, by: Sequence[str]) -> pd.DataF
     """
     import pandas as pd
 
+    needed = ("interval_start", "offered", "answered", "interval_minutes")
+    seconds = ("talk_seconds", "hold_seconds", "acw_seconds")
+    require_columns(intervals, (*by, *needed, *seconds), argument="intervals")
     handling = intervals["talk_seconds"] + intervals["hold_seconds"] + intervals["acw_seconds"]
     frame = pd.DataFrame(
         {
@@ -223,11 +233,14 @@ def interval_forecast(intervals: pd.DataFrame, *, by: Sequence[str]) -> pd.DataF
 KPI_PICTURES = ("service_level", "abandon_rate", "asa_seconds")
 
 
-def _local_clock(intervals: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _local_clock(
+    intervals: pd.DataFrame, argument: str = "intervals"
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Each interval's local calendar day, weekday (0 = Monday) and ``"HH:MM"`` start, on the
     wall clock of its own time stamp (a time-zone aware start keeps its zone)."""
     import pandas as pd
 
+    require_columns(intervals, ("interval_start",), argument=argument)
     starts = intervals["interval_start"]
     if not pd.api.types.is_datetime64_any_dtype(starts):
         starts = pd.to_datetime(starts, format="ISO8601")
@@ -240,6 +253,7 @@ def _local_clock(intervals: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Seri
     return wall.dt.normalize(), wall.dt.day_of_week, wall.dt.strftime("%H:%M")
 
 
+@checked_arguments
 def kpi_section(intervals: pd.DataFrame, *, registry: pd.DataFrame | None = None) -> KpiSection:
     """Daily service level, abandon rate and ASA, and a weekday × half-hour heat map of offered
     contacts and service level, from an interval table (every figure a ratio of sums computed
@@ -295,6 +309,7 @@ def kpi_section(intervals: pd.DataFrame, *, registry: pd.DataFrame | None = None
     return KpiSection(days=days, metrics=tuple(metrics), heat=heat)
 
 
+@checked_arguments
 def staffing_by_time(
     staffed: pd.DataFrame, intervals: pd.DataFrame | None = None
 ) -> tuple[TimeOfDayStaffing, ...]:
@@ -306,7 +321,7 @@ def staffing_by_time(
     import numpy as np
     import pandas as pd
 
-    day, _, clock = _local_clock(staffed)
+    day, _, clock = _local_clock(staffed, "staffed")
     frame = pd.DataFrame(
         {
             "day": day.to_numpy(),

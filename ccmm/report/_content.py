@@ -31,6 +31,8 @@ from ccmm.report._model import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ccmm.standard import Standard
 
 
@@ -585,10 +587,9 @@ def crucial_blocks(section: CrucialSection, lang: Lang, *, depth: int = 2) -> li
             tuple(row_css),
         )
     )
-    failures = report.failures
-    if len(failures):
-        blocks.append(Heading(f"{label('failure_rows', lang)} ({len(failures)})", depth + 1))
-        shown = failures.head(section.max_failures)
+    shown, total = crucial_failures_shown(section)
+    if total:
+        blocks.append(Heading(f"{label('failure_rows', lang)} ({total})", depth + 1))
         frows = tuple(
             (
                 principle_name(str(r.principle), lang),
@@ -614,9 +615,20 @@ def crucial_blocks(section: CrucialSection, lang: Lang, *, depth: int = 2) -> li
                 "failures",
             )
         )
-        if len(failures) > section.max_failures:
-            blocks.append(Para(f"… {len(failures) - section.max_failures} {label('more', lang)}"))
+        if total > len(shown):
+            blocks.append(Para(f"… {total - len(shown)} {label('more', lang)}"))
     return blocks
+
+
+def crucial_failures_shown(section: CrucialSection) -> tuple[pd.DataFrame, int]:
+    """The failure rows a section shows (at most ``max_failures`` per check, as
+    ``crucial.check(max_failures=)`` keeps them) and the exact number of failures found, which
+    the principles count whether or not the check kept every row."""
+    from ccmm.crucial._report import first_per_check
+
+    report = section.report
+    total = sum(p.n_failures for p in report.principles.values())
+    return first_per_check(report.failures, section.max_failures), total
 
 
 # ---- attainment ----------------------------------------------------------------------------

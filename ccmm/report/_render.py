@@ -8,8 +8,10 @@ import math
 from datetime import date
 from typing import Any
 
+from ccmm._errors import InputDataError
 from ccmm._escape import markdown_inline, one_line
-from ccmm._text import Text
+from ccmm._guard import checked_arguments
+from ccmm._text import Text, quote
 from ccmm.report import _svg
 from ccmm.report._clean import esc as escape
 from ccmm.report._content import (
@@ -21,6 +23,7 @@ from ccmm.report._content import (
     Para,
     Spark,
     Status,
+    crucial_failures_shown,
     evidence_rows,
     largest_gaps,
     section_anchor,
@@ -126,8 +129,15 @@ def _block_html(block: Block) -> str:
     return table
 
 
+def _check_heading_level(level: int) -> None:
+    if not 1 <= level <= 6:
+        raise InputDataError(f"heading_level must be 1 to 6, got {quote(level)}")
+
+
+@checked_arguments
 def section_html(section: Section, lang: Lang = "en", *, heading_level: int = 2) -> str:
     """One section as an HTML ``<section>`` element (no styles; see `fragment_html`)."""
+    _check_heading_level(heading_level)
     blocks = section_blocks(section, lang)
     anchor = escape(section_anchor(section))
     parts = [
@@ -144,6 +154,7 @@ def section_html(section: Section, lang: Lang = "en", *, heading_level: int = 2)
     )
 
 
+@checked_arguments
 def fragment_html(section: Section, lang: Lang = "en") -> str:
     """A self-contained HTML fragment of one section (for notebooks): scoped styles included."""
     scoped = _STYLE.replace("body{", ".ccmm-fragment{")
@@ -154,6 +165,7 @@ def fragment_html(section: Section, lang: Lang = "en") -> str:
     )
 
 
+@checked_arguments
 def render_html(report: Report, lang: Lang = "en") -> str:
     """The report as one self-contained HTML document: inline CSS and SVG, no script, no link."""
     from ccmm import __version__
@@ -215,8 +227,10 @@ def _block_md(block: Block, depth: int) -> str | None:
     return "\n".join(lines)
 
 
+@checked_arguments
 def section_markdown(section: Section, lang: Lang = "en", *, heading_level: int = 2) -> str:
     """One section in Markdown."""
+    _check_heading_level(heading_level)
     parts = ["#" * heading_level + " " + markdown_inline(section_title(section, lang))]
     for block in section_blocks(section, lang):
         text = _block_md(block, heading_level - 2)
@@ -225,6 +239,7 @@ def section_markdown(section: Section, lang: Lang = "en", *, heading_level: int 
     return "\n\n".join(parts) + "\n"
 
 
+@checked_arguments
 def render_markdown(report: Report, lang: Lang = "en") -> str:
     """The report in Markdown: the same headings, figures and tables as the HTML, no charts."""
     parts = ["# " + markdown_inline(report.title.get(lang))]
@@ -262,6 +277,7 @@ def _block_plain(block: Block) -> str | None:
     return "\n".join(lines)
 
 
+@checked_arguments
 def section_text(section: Section, lang: Lang = "en") -> str:
     """One section as plain text: the results' own explanations where they have one, else the
     headings, lines and aligned tables of the other renderings, with no markup."""
@@ -275,6 +291,7 @@ def section_text(section: Section, lang: Lang = "en") -> str:
     return "\n\n".join(parts) + "\n"
 
 
+@checked_arguments
 def render_text(report: Report, lang: Lang = "en") -> str:
     """The report as plain text for a terminal."""
     parts = [section_text(s, lang).rstrip("\n") for s in report.sections]
@@ -295,6 +312,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
+@checked_arguments
 def section_dict(section: Section) -> dict[str, Any]:
     """One section as a JSON-ready dict (``kind`` first); language-neutral (texts carry both)."""
     out: dict[str, Any]
@@ -363,7 +381,14 @@ def section_dict(section: Section) -> dict[str, Any]:
             ],
         }
     elif isinstance(section, CrucialSection):
-        out = {"kind": "crucial", "label": section.label, "report": section.report.to_dict()}
+        shown, total = crucial_failures_shown(section)
+        out = {
+            "kind": "crucial",
+            "label": section.label,
+            "report": section.report.to_dict(max_failures=section.max_failures),
+            "n_failures": total,  # exact, however many rows are shown
+            "failures_shown": len(shown),
+        }
     elif isinstance(section, AttainmentSection):
         out = {
             "kind": "attainment",
@@ -386,6 +411,7 @@ def section_dict(section: Section) -> dict[str, Any]:
     return dict(_clean(out))
 
 
+@checked_arguments
 def report_dict(report: Report) -> dict[str, Any]:
     """The report as a JSON-ready dict."""
     from ccmm import __version__
@@ -400,6 +426,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     }
 
 
+@checked_arguments
 def render_json(report: Report) -> str:
     """The report as JSON text (UTF-8, indented, strict: no NaN)."""
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2, allow_nan=False) + "\n"

@@ -51,7 +51,10 @@ class Problems:
 
 
 def _index_text(index: NDArray[np.intp]) -> str:
-    return str(int(index[0])) if index.size == 1 else str(tuple(int(i) for i in index))
+    if index.size == 1:
+        return str(int(index[0]))
+    shown = ", ".join(str(int(i)) for i in index[:10])  # bounded: a message never outgrows 10
+    return f"({shown})" if index.size <= 10 else f"({shown}, … {index.size} in all)"
 
 
 def _quoted(value: object) -> str:
@@ -145,6 +148,24 @@ def out_int(values: IntArray, shape: tuple[int, ...], scalar: bool) -> IntResult
 
 def all_scalar(*arrays: FloatArray) -> bool:
     return all(a.ndim == 0 for a in arrays)
+
+
+#: The largest offered traffic a staffing search takes, in Erlangs (a million agents busy at
+#: once): beyond it the search's steps grow past any reasonable time (#14), and no contact
+#: centre comes near it: a larger value is a unit mistake (milliseconds for seconds).
+MAX_SEARCH_TRAFFIC = 1e6
+
+
+def searchable_traffic(traffic: FloatArray) -> None:
+    """InputDataError naming the rows whose traffic is beyond `MAX_SEARCH_TRAFFIC` or not finite."""
+    bad = ~(traffic <= MAX_SEARCH_TRAFFIC)
+    if np.any(bad):
+        index = np.flatnonzero(bad)
+        raise InputDataError(
+            f"staffing searches take at most {MAX_SEARCH_TRAFFIC:g} Erlangs of traffic "
+            f"(calls × aht / interval_seconds), got {_quoted(float(traffic[index[0]]))} "
+            f"at {_index_text(index)}"
+        )
 
 
 def traffic_of(calls: FloatArray, aht: FloatArray, interval: FloatArray) -> FloatArray:

@@ -6,11 +6,13 @@ import numpy as np
 import pandas as pd
 
 from ccmm._errors import InputDataError
+from ccmm._guard import checked_arguments
 from ccmm.staffing._inputs import FloatArray, FloatResult, Problems, nonnegative, positive
 from ccmm.staffing._results import StaffingResult
 from ccmm.staffing._search import agents_for_service_level, erlang_a_agents_for_service_level
 
 
+@checked_arguments
 def staff_intervals(
     frame: pd.DataFrame,
     *,

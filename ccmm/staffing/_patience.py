@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ccmm._errors import InputDataError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
 from ccmm.staffing._erlang_a import erlang_a_measures
 from ccmm.staffing._inputs import FloatArray
@@ -208,6 +209,7 @@ def _fit_group(g: _Group, confidence: float) -> tuple[float, float, float, float
     return estimate, min(max(lower, _LOW), estimate), max(upper, estimate), dispersion
 
 
+@checked_arguments
 def estimate_patience(
     intervals: object,
     *,

@@ -6,6 +6,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ccmm._errors import InputDataError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
 from ccmm.staffing._inputs import FloatArray, IntArray, Problems, nonnegative, positive
 from ccmm.staffing._results import Agents, Measure, StaffingResult
@@ -32,6 +33,7 @@ class PoolingResult(FrozenModel):
     pooled_rounding_agent_hours: float
 
 
+@checked_arguments
 def pooling(
     calls: ArrayLike,
     aht: ArrayLike,

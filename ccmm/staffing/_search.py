@@ -25,6 +25,7 @@ from ccmm.staffing._inputs import (
     out_float,
     out_int,
     scalar_in,
+    searchable_traffic,
     shrinkage_share,
     staffing_inputs,
     target_level,
@@ -68,6 +69,7 @@ def _erlang_c_staffing(
     shrink = shrinkage_share(shrinkage, problems)
     (c, h, i), shape, scalar = staffing_inputs(calls, aht, interval_seconds, None, problems)
     a = traffic_of(c, h, i)
+    searchable_traffic(a)
     agents = np.zeros(a.shape, dtype=np.int64)
     blocking = np.ones(a.shape)
     busy = a > 0.0
@@ -237,6 +239,7 @@ def erlang_a_agents_for_service_level(
         calls, aht, interval_seconds, patience_seconds, problems
     )
     a = traffic_of(c, h, i)
+    searchable_traffic(a)
     t = np.full(a.shape, seconds)
     minimum = occupancy_floor(a, cap)
     # lo always fails (or is below the minimum), hi always passes.

@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from pydantic import Field
 
 from ccmm._errors import InputDataError
+from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
 
 ServiceLaw = Literal["exponential", "lognormal", "deterministic", "gamma"]
@@ -151,6 +152,7 @@ def _ratio(numerator: NDArray[np.float64], denominator: NDArray[np.float64]) -> 
     return SimulatedMeasure(estimate=estimate, standard_error=se)
 
 
+@checked_arguments
 def simulate(
     arrival_rate: float,
     aht: float,

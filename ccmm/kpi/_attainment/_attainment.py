@@ -9,6 +9,7 @@ import pandas as pd
 
 from ccmm._cells import as_date
 from ccmm._errors import InputDataError
+from ccmm._guard import checked_arguments
 from ccmm.kpi._attainment._inputs import (
     FACT_COLUMNS,
     MONTH_PERIOD,
@@ -30,6 +31,7 @@ from ccmm.kpi._attainment._results import AttainmentResult, ExcludedMetric, Metr
 from ccmm.kpi._attainment._rules import AttainmentRule, resolve_rule, rule_book
 
 
+@checked_arguments
 def attainment(
     facts: pd.DataFrame,
     *,
