@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from ccmm._errors import AssessmentError, InputDataError, StandardMismatchError
-from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
+from ccmm._text import quote
 from ccmm.assessment import Assessment, ItemScore
 from ccmm.scoring import resolve_standard
 from ccmm.standard import RATINGS, Rating, Standard
@@ -211,7 +211,6 @@ def _merged_notes(notes: Mapping[str, str]) -> str | None:
     return "\n".join(f"{', '.join(labels)}: {text}" for text, labels in authors.items())
 
 
-@checked_arguments
 def consolidate(
     assessments: Assessments,
     *,
@@ -240,8 +239,8 @@ def consolidate(
     editions, [`InputDataError`][ccmm.InputDataError] for a bad ``method`` or input that is not
     assessments.
     """
-    if method not in ("median", "min"):
-        raise InputDataError(f"method must be 'median' or 'min', got {method!r}")
+    if not isinstance(method, str) or method not in ("median", "min"):
+        raise InputDataError(f"method must be 'median' or 'min', got {quote(method)}")
     labelled = _labelled(assessments, purpose="consolidate")
     resolved = _common_standard(labelled, standard, purpose="consolidate")
     organisations = {label: a.organisation for label, a in labelled.items()}
@@ -468,7 +467,6 @@ def _from_table(
 
 
 # ---- agreement ----------------------------------------------------------------------------------
-@checked_arguments
 def agreement(
     ratings: Assessments | pd.DataFrame,
     *,
@@ -509,6 +507,10 @@ def agreement(
         if scale is not None:
             raise InputDataError(
                 "scale= applies to a table of scores; assessments use their standard's grades"
+            )
+        if rating is not None and not isinstance(rating, str):
+            raise InputDataError(
+                f"rating must be 'c_rate', 'f_rate' or 'both', got {quote(rating)}"
             )
         matrix = _from_assessments(
             ratings, rating=rating or "both", raters=raters, standard=standard

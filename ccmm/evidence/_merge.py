@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import get_args
 
 from ccmm._errors import InputDataError, StandardMismatchError
-from ccmm._guard import checked_arguments
 from ccmm._loader import load_standard
 from ccmm.assessment import Assessment, ItemScore
 from ccmm.evidence._args import shown, type_name
@@ -26,7 +25,6 @@ def _note(previous: str | None, line: str) -> str:
     return line if not previous else f"{previous}\n{line}"
 
 
-@checked_arguments
 def merge(
     assessment: Assessment, suggestions: Suggestions, *, policy: Policy = "fill-missing"
 ) -> MergeResult:

@@ -264,7 +264,6 @@ class KpiCatalogue(_Frozen):
         return tuple(k for k in self.kpis if function in k.computed_by)
 
 
-@checked_arguments
 def parse_kpi_catalogue(raw: Any, *, source: str = "<data>") -> KpiCatalogue:
     """Validate a catalogue already read from YAML; [`StandardError`][ccmm.StandardError] lists
     every problem. A ``schema_version`` key (as in the shipped file) must be that of the shipped
