@@ -44,6 +44,9 @@ _PYTHON_TO_FLAG = (
     ("pass allow_missing=True", "use --allow-missing"),
     ("allow_missing=True", "--allow-missing"),
     ("max_failures", "--max-failures"),
+    # attainment's entity: the command line's --entity takes LEVEL:ID (or never an id alone).
+    ("pass entity=<entity_id> or entity=(entity_level, entity_id)", "use --entity LEVEL:ID"),
+    ("pass entity=(entity_level, entity_id)", "use --entity LEVEL:ID"),
     ("window_months", "--window-months"),
     ("min_level", "--min-level"),
 )

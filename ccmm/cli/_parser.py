@@ -222,7 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--tz", type=time_zone, metavar="ZONE", help="time zone of the interval start times"
     )
     p.add_argument(
-        "--max-failures", type=non_negative_int, default=50, metavar="N", help="failures shown"
+        "--max-failures",
+        type=non_negative_int,
+        default=50,
+        metavar="N",
+        help="failure rows kept and shown per check (counts stay exact)",
     )
 
     p = add("kpi", cmd_kpi, "KPIs of an interval table, every one a ratio of sums.")

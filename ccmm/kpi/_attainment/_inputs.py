@@ -128,6 +128,10 @@ def select_entity(
         shown = ", ".join(f"({lvl!r}, {eid!r})" for lvl, eid in candidates[:20])
         return shown + (f" and {len(candidates) - 20} more" if len(candidates) > 20 else "")
 
+    if not pairs:
+        raise InputDataError(
+            "the facts table has no rows: attainment needs at least one entity's monthly facts"
+        )
     if entity is None:
         centres = [p for p in pairs if p[0] == CENTRE_LEVEL]
         if len(centres) == 1:
