@@ -55,7 +55,10 @@ def _split_metadata(lines: list[str]) -> tuple[dict[str, str], list[str], int]:
     problems: list[str] = []
     body_start = 0
     for number, line in enumerate(lines, start=1):
-        stripped = line.strip().strip(",")
+        stripped = line.strip()
+        if stripped.startswith('"#'):  # a metadata line written (or re-saved) as one quoted cell
+            stripped = next(csv.reader([stripped]), [""])[0].strip()
+        stripped = stripped.strip(",")
         if not stripped:
             body_start = number
             continue
@@ -494,9 +497,11 @@ def write_assessment_template(
     suffix = file.suffix.lower()
     if suffix == ".csv":
         buffer = io.StringIO()
-        for key, value in meta.items():
-            buffer.write(f"# {key}: {value}\n")
         writer = csv.writer(buffer, lineterminator="\n")
+        for key, value in meta.items():
+            # One cell per metadata line, quoted when it holds a comma: a spreadsheet program
+            # sees text starting with "#", never a cell of its own starting with "=" (#14).
+            writer.writerow([f"# {key}: {value}"])
         writer.writerow(header)
         writer.writerows(rows)
         file.write_text(buffer.getvalue(), encoding="utf-8")

@@ -314,6 +314,41 @@ def test_the_xlsx_template_filled_in_reads_back_and_never_holds_a_formula(
     )
 
 
+@settings(max_examples=20)
+@given(
+    organisation=st.one_of(
+        formula_text,
+        one_line_text,
+        st.builds(lambda a, b: f"{a},{b}", one_line_text, formula_text),  # a cell of its own
+    ),
+    data=st.data(),
+)
+def test_the_csv_template_never_starts_a_cell_with_a_formula_and_reads_back(
+    tmp_path_factory: pytest.TempPathFactory, organisation: str, data: st.DataObject
+) -> None:
+    path = tmp_path_factory.mktemp("t") / "t.csv"
+    ccmm.write_assessment_template(path, organisation=organisation)
+    text = path.read_text(encoding="utf-8")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not [c for c in cells if c.startswith(FORMULA_STARTS)]
+    rated = data.draw(st.lists(st.sampled_from(STANDARD.item_ids), unique=True, min_size=1))
+    lines = text.splitlines()
+    filled = []
+    for line in lines:
+        item = line.split(",", 1)[0]
+        if item in rated:
+            line = ",".join([item, "10", "5", *line.split(",")[3:]])
+        elif '"# assessed_on' in line or line.startswith("# assessed_on"):
+            line = "# assessed_on: 2026-03-01"
+        filled.append(line)
+    path.write_text("\n".join(filled) + "\n", encoding="utf-8")
+    read = ccmm.read_assessment(path, limits=None)
+    assert read.organisation == organisation.strip()
+    assert {i: (s.c_rate, s.f_rate) for i, s in read.scores.items()} == dict.fromkeys(
+        rated, (10, 5)
+    )
+
+
 def test_a_formula_in_an_assessment_workbook_is_refused(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     path = tmp_path / "a.xlsx"
