@@ -14,9 +14,10 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ccmm._errors import StandardError
-from ccmm._loader import load_standard
+from ccmm._loader import list_standards, load_standard
 from ccmm._model import FrozenModel
 from ccmm._standard_data import has_data, read_data
+from ccmm._text import quote
 from ccmm.evidence._args import as_text
 from ccmm.standard import parse_share
 
@@ -151,7 +152,14 @@ class EvidenceMap(_MappingModel):
 
 def load_evidence_map(standard_id: str = "cc-cmm-oc", edition: str = "2017") -> EvidenceMap:
     """The evidence mapping shipped with a standard edition, checked against that standard."""
-    return _load_evidence_map(as_text("standard_id", standard_id), as_text("edition", edition))
+    standard_id, edition = as_text("standard_id", standard_id), as_text("edition", edition)
+    shipped = {(r.id, r.edition) for r in list_standards()}
+    if (standard_id, edition) not in shipped:  # checked first: a user's text is never a path
+        known = ", ".join(f"{i} {e}" for i, e in sorted(shipped))
+        raise StandardError(
+            f"no shipped standard {quote(standard_id)} {quote(edition)}; shipped: {known}"
+        )
+    return _load_evidence_map(standard_id, edition)
 
 
 @cache
