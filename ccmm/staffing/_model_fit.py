@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from ccmm._errors import InputDataError
-from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
 from ccmm.kpi._frames import FREQS, Freq, period_index
 from ccmm.staffing._erlang_a import erlang_a_measures
@@ -199,7 +198,6 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
 
-@checked_arguments
 def model_fit(
     intervals: object,
     *,
