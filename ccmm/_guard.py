@@ -160,10 +160,21 @@ def checked_arguments(func: _F) -> _F:
 
 
 def require_columns(frame: Any, names: Iterable[object], *, argument: str) -> None:
-    """InputDataError listing every column of ``names`` that ``frame`` lacks (a DataFrame)."""
+    """InputDataError listing every column of ``names`` that ``frame`` (a DataFrame) lacks, or
+    every column name it holds twice."""
+    from collections import Counter
+
     from ccmm._text import quote
 
-    have = set(map(str, frame.columns))
+    labels = [str(c) for c in frame.columns]
+    # Two columns of one name make frame[name] a table, not a column: refused, named.
+    doubled = sorted(label for label, seen in Counter(labels).items() if seen > 1)
+    if doubled:
+        raise InputDataError(
+            f"{argument} has duplicated column name(s) {', '.join(map(quote, doubled))}",
+            problems=[f"{argument}: column {quote(n)} appears more than once" for n in doubled],
+        )
+    have = set(labels)
     missing = [quote(str(n)) for n in names if str(n) not in have]
     if missing:
         raise InputDataError(

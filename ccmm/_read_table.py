@@ -24,6 +24,7 @@ from pydantic import Field, field_validator
 from ccmm._arith import Expression, parse_expression
 from ccmm._errors import InputDataError
 from ccmm._escape import quoted
+from ccmm._guard import checked_arguments
 from ccmm._limits import DEFAULT_LIMITS, Limits, decode_text, read_limited
 from ccmm._model import FrozenModel
 from ccmm._text import quote
@@ -82,20 +83,26 @@ def list_mappings() -> tuple[str, ...]:
 
 @cache
 def _shipped_mapping(name: str) -> TableMapping:
-    from ccmm._yaml import safe_load
+    from ccmm._standard_data import read_data
 
-    path = resources.files("ccmm.standard_data").joinpath("mappings", f"{name}.yaml")
-    raw = safe_load(
-        path.read_text(encoding="utf-8"), source=f"mapping {name!r}", error=InputDataError
-    )
-    return _mapping_from(raw, source=f"mapping {name!r}")
+    # The shared reader checks the file's schema_version and refuses duplicated keys.
+    return _mapping_from(read_data("mappings", f"{name}.yaml"), source=f"mapping {name!r}")
 
 
 def _mapping_from(raw: Any, *, source: str) -> TableMapping:
+    from ccmm._standard_data import SCHEMA_VERSION
+
     if not isinstance(raw, dict):
         raise InputDataError(f"{source}: a mapping must be a YAML mapping, got {quote(raw)}")
+    fields = {str(k): v for k, v in raw.items()}
+    # A centre's own file may be a copy of a shipped one, which states its schema_version.
+    version = fields.pop("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise InputDataError(
+            f"{source}: schema_version must be {SCHEMA_VERSION}, got {quote(version)}"
+        )
     try:
-        return TableMapping(**{str(k): v for k, v in raw.items()})
+        return TableMapping(**fields)
     except InputDataError as exc:
         raise InputDataError(
             f"{source}: not a valid table mapping",
@@ -103,6 +110,7 @@ def _mapping_from(raw: Any, *, source: str) -> TableMapping:
         ) from None
 
 
+@checked_arguments
 def load_mapping(mapping: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> TableMapping:
     """A `TableMapping` from a YAML file, or a shipped one by name (see `list_mappings`).
 

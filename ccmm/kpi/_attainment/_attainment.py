@@ -33,9 +33,9 @@ from ccmm.kpi._attainment._rules import AttainmentRule, resolve_rule, rule_book
 
 @checked_arguments
 def attainment(
-    facts: pd.DataFrame,
+    facts: object,  # a pandas or polars DataFrame (read through to_pandas)
     *,
-    registry: pd.DataFrame | None = None,
+    registry: object | None = None,  # likewise
     rule: str | AttainmentRule = "cc-cmm-2017",
     as_of: date | str,
     window_months: int = 12,
