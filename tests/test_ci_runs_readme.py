@@ -83,3 +83,12 @@ def test_tests_import_their_helpers_as_top_level_modules() -> None:
         if re.match(r"\s*(from|import) tests\b", line)
     ]
     assert offenders == []
+
+
+def test_ci_stops_when_the_readme_test_command_fails_in_any_part() -> None:
+    # `set -e` ignores a failure before the last `&&` of a list: a pip that cannot install
+    # nox would skip the tests. The next line of .ci/run must check the list's status.
+    lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    (test_command,) = [c for c in _readme_shell_commands() if "nox -s tests" in c]
+    after = [line for line in lines[lines.index(test_command) + 1 :] if not line.startswith("#")]
+    assert after[0].startswith("[ $? -eq 0 ] ||") and "exit 1" in after[0]

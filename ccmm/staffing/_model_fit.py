@@ -225,15 +225,16 @@ def model_fit(
     ``interval_start``.
     """
     problems = []
-    if model not in ("erlang_c", "erlang_a"):
+    # isinstance first: a junk argument (a frame, an array) must not reach a truth test.
+    if not (isinstance(model, str) and model in ("erlang_c", "erlang_a")):
         problems.append(f"model must be 'erlang_c' or 'erlang_a', got {str(model)[:40]!r}")
-    if model == "erlang_a" and patience is None:
+    if isinstance(model, str) and model == "erlang_a" and patience is None:
         problems.append("model 'erlang_a' needs patience= (mean patience in seconds)")
     if patience is not None and not (
         isinstance(patience, int | float) and math.isfinite(patience) and patience > 0
     ):
         problems.append(f"patience must be a finite number of seconds > 0, got {patience!r}")
-    if freq not in FREQS:
+    if not (isinstance(freq, str) and freq in FREQS):
         problems.append(f"freq must be one of {', '.join(FREQS)}, got {str(freq)[:40]!r}")
     for name, value in (
         ("margin", margin),
