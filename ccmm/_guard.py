@@ -18,6 +18,7 @@ import functools
 import inspect
 import os
 import sys
+import types
 import typing
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -106,6 +107,28 @@ def _matches(value: object, hint: Any) -> bool:
     return True
 
 
+def _compares_plainly(value: object) -> bool:
+    """Whether ``value == value`` is a plain bool (not an elementwise frame or array)."""
+    try:
+        return isinstance(value == value, bool)
+    except Exception:
+        return False
+
+
+def _is_choice(hint: Any) -> bool:
+    """Whether ``hint`` is a Literal, or a union of Literals and None."""
+    if typing.get_origin(hint) is typing.Literal:
+        return True
+    parts = (
+        typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else ()
+    )
+    return (
+        bool(parts)
+        and all(p is type(None) or _is_choice(p) for p in parts)
+        and any(typing.get_origin(p) is typing.Literal for p in parts)
+    )
+
+
 def _expected(func: Callable[..., Any], name: str) -> str:
     note = inspect.signature(func).parameters[name].annotation
     text = note if isinstance(note, str) else getattr(note, "__name__", repr(note))
@@ -146,6 +169,11 @@ def checked_arguments(func: _F) -> _F:
             except TypeCheckError:
                 if isinstance(value, np.generic) and _matches(value.item(), hint):
                     continue  # numpy scalars stand for Python numbers (a value from a frame)
+                if _is_choice(hint) and _compares_plainly(value):
+                    # A choice among names (a Literal): the function names the choices itself
+                    # and reports every problem of the call at once. Only junk whose == is not
+                    # a plain bool (a frame, an array) is stopped here, before a comparison.
+                    continue
                 from ccmm._text import quote
 
                 raise InputDataError(

@@ -33,9 +33,10 @@ def currency_codes() -> frozenset[str]:
 @cache
 def builtin_units() -> Mapping[str, UnitKind]:
     """The unit words ccmm knows, each with its kind (ISO 4217 codes are not listed here)."""
-    import yaml
+    from ccmm._standard_data import read_data
 
-    raw: Any = yaml.safe_load(_data("units.yaml"))
+    # The shared reader: schema_version checked, a key given twice refused.
+    raw: Any = read_data("units", "units.yaml")
     units = dict(raw["units"])
     if tuple(raw["kinds"]) != UNIT_KINDS or not set(units.values()) <= set(UNIT_KINDS):
         raise StandardError("units.yaml: kinds differ from ccmm's unit kinds")  # pragma: no cover

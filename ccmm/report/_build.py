@@ -224,7 +224,11 @@ def interval_forecast(intervals: pd.DataFrame, *, by: Sequence[str]) -> pd.DataF
             "_answered": intervals["answered"].to_numpy(),
         }
     )
-    sums = frame.groupby(list(by), sort=False)[["_handling", "_answered"]].transform("sum")
+    if by:
+        sums = frame.groupby(list(by), sort=False)[["_handling", "_answered"]].transform("sum")
+    else:  # no grouping columns: the whole table is one group
+        sums = frame[["_handling", "_answered"]].sum().to_frame().T.loc[[0] * len(frame)]
+        sums.index = frame.index
     frame["aht_seconds"] = sums["_handling"] / sums["_answered"]
     return frame.drop(columns=["_handling", "_answered"])
 

@@ -169,8 +169,16 @@ def searchable_traffic(traffic: FloatArray) -> None:
 
 
 def traffic_of(calls: FloatArray, aht: FloatArray, interval: FloatArray) -> FloatArray:
-    """Offered traffic in Erlangs: ``calls × aht / interval_seconds``."""
+    """Offered traffic in Erlangs: ``calls × aht / interval_seconds``.
+
+    Calls always carry some traffic: a product that underflows to 0 (calls near 5e-324) becomes
+    the smallest positive float, so any call needs an agent (and a queue split in two never
+    needs fewer agents than the two together).
+    """
     result: FloatArray = calls * aht / interval
+    vanished = (result == 0) & (calls > 0)
+    if np.any(vanished):
+        result = np.where(vanished, np.nextafter(0.0, 1.0), result)
     return result
 
 
