@@ -60,8 +60,12 @@ def test_a_centre_with_half_the_recorded_agents_is_flagged_in_every_interval(
 ) -> None:
     configs = []
     for calls, aht in queues:
-        staffed = recorded_agents(calls, aht)
-        configs.append((calls, float(aht), staffed // 2, staffed, 4))
+        # At most half the recorded agents really worked. The record is the plan for handle
+        # times a quarter longer than the mean: an overloaded interval's measured AHT runs
+        # 1.2x high by chance (seed 176), and a marginal plan would then predict the same
+        # collapse the data show; the claim is about missing agents, not a marginal plan.
+        needed = recorded_agents(calls, aht)
+        configs.append((calls, float(aht), needed // 2, recorded_agents(calls, aht * 1.25), 4))
     table = simulated_interval_table(configs, patience=None, seed=seed)
     fit = staffing.model_fit(table)
     assert fit.used_intervals == len(table)
