@@ -312,21 +312,7 @@ def small_table() -> pd.DataFrame:
                 "acw_seconds": 160.0,
                 "available_seconds": 600.0,
             },
-            {
-                "slot": 1,
-                "queue": "b",
-                "channel": "voice",
-                "offered": 0,
-                "answered": 0,
-                "abandoned": 0,
-                "abandoned_short": 0,
-                "answered_within_threshold": 0,
-                "wait_seconds": 0.0,
-                "talk_seconds": 0.0,
-                "hold_seconds": 0.0,
-                "acw_seconds": 0.0,
-                "available_seconds": 0.0,
-            },
+            {**_row(1), "queue": "b"},
         ]
     )
 
