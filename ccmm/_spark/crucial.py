@@ -31,16 +31,20 @@ from ccmm._spark._frames import (
     window,
 )
 from ccmm._tables import TableSpec, load_table_spec
-from ccmm.crucial._engine import Collector, fill, fmt, grid_problem
-from ccmm.crucial._rules import (
+from ccmm.crucial._engine import (
     EXACT_FLOAT_LIMIT,
+    EXPECTED_KIND,
     AtMost,
+    Collector,
     Predicate,
     ReferencedWhenFlagged,
     RowRule,
     TextPresent,
+    fill,
+    fmt,
+    grid_problem,
+    is_count_or_duration,
 )
-from ccmm.crucial.schemas import EXPECTED_KIND, is_count_or_duration
 
 #: Failure cases kept per check and column; ``n_failures`` counts them all.
 FAILURE_SAMPLE = 1000

@@ -7,7 +7,9 @@ failure (row keys, values, message templates) and assembles the
 polars: `ccmm.crucial._polars`, Spark: ``ccmm._spark.crucial``) implements `TableChecks` for a
 table it holds: the column (schema) checks and the row rules, reporting failing rows through
 `report_row_rule` / `report_schema_cases`, and the interval grid through `report_grid`.
-Backends use only the public names of this module.
+Backends use only the public names of this module: it re-exports the rule definitions
+(`ccmm.crucial._rules`), the reference evaluation on pandas columns (`ccmm.crucial._evaluate`)
+and the schema vocabulary a backend needs, so no backend imports another module of the package.
 """
 
 from __future__ import annotations
@@ -25,6 +27,17 @@ from ccmm._cells import MISSING, as_date, fmt
 from ccmm._errors import InputDataError
 from ccmm._exact import EXACT_TEXT
 from ccmm._tables import TableSpec, missing_columns
+from ccmm.crucial._evaluate import (
+    as_float,
+    exact_sum,
+    grid_breaks,
+    rule_expected,
+    rule_ok,
+    rule_value,
+    schema_cases,
+    text_missing,
+    truthy,
+)
 from ccmm.crucial._report import (
     FAILURE_COLUMNS,
     CheckResult,
@@ -36,9 +49,14 @@ from ccmm.crucial._report import (
 from ccmm.crucial._rules import (
     CHECK_BY_ID,
     CHECKS,
+    EXACT_FLOAT_LIMIT,
     PRINCIPLES,
+    AtMost,
+    Predicate,
     Principle,
+    ReferencedWhenFlagged,
     RowRule,
+    TextPresent,
     default_options,
     row_rules,
 )
@@ -272,8 +290,8 @@ def report_row_rule(rule: RowRule, table: Table, positions: np.ndarray, out: Col
     if len(positions) == 0:
         return
     sub = table.frame.iloc[positions]
-    values = fmt_many(rule.value(sub))
-    expected = fmt_many(rule.expected(sub))
+    values = fmt_many(rule_value(rule, sub))
+    expected = fmt_many(rule_expected(rule, sub))
     filled: dict[tuple[str, str], str] = {}
     messages = []
     for pair in zip(values, expected, strict=True):
@@ -494,18 +512,29 @@ def run(
 
 
 __all__ = [
+    "EXACT_FLOAT_LIMIT",
+    "EXPECTED_KIND",
     "NO_ROWS",
+    "AtMost",
     "Collector",
+    "Predicate",
+    "ReferencedWhenFlagged",
+    "RowRule",
     "Table",
     "TableChecks",
+    "TextPresent",
     "applicable_rules",
+    "as_float",
     "assemble",
     "check_date",
     "check_max_failures",
+    "exact_sum",
     "fill",
     "fmt",
     "fmt_many",
+    "grid_breaks",
     "grid_problem",
+    "is_count_or_duration",
     "merged_options",
     "quoted",
     "report_grid",
@@ -514,6 +543,12 @@ __all__ = [
     "require_columns",
     "require_unique_columns",
     "row_keys",
+    "rule_expected",
+    "rule_ok",
+    "rule_value",
     "run",
+    "schema_cases",
     "schema_run",
+    "text_missing",
+    "truthy",
 ]

@@ -18,11 +18,9 @@ from ccmm._vocabulary import category_ids
 from ccmm.crucial._engine import (
     Collector,
     Table,
+    as_float,
     fill,
     row_keys,
-)
-from ccmm.crucial._rules import (
-    as_float,
     text_missing,
     truthy,
 )

@@ -8,14 +8,17 @@ interval grid (item 112.1) compares each interval with the previous one of its q
 Only the failing rows are converted to pandas, and the pandas engine prints them (same formatter,
 row keys and message templates), so the report is the one the pandas engine gives.
 
-Where a column has a type the translation does not cover (text where numbers belong, floats as
-queue names, …) or a value pandas and polars would treat differently (an interval too long to
-count in nanoseconds), that rule or the grid is evaluated by the pandas engine on just the
-columns it reads: results never depend on the backend, only the speed does.
+Integer sums beyond float64's exact range are compared in 128-bit integers, as the reference
+evaluation compares Python integers. Where a column has a type the translation does not cover
+(text where numbers belong, floats as queue names, …) or a value pandas and polars would treat
+differently (an interval too long to count in nanoseconds), that rule or the grid is evaluated by
+the engine's reference evaluation on just the columns it reads: the schema reports such a column's
+type anyway, and results never depend on the backend, only the speed does.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,21 +29,21 @@ import polars as pl
 from ccmm import _frames
 from ccmm._tables import load_table_spec
 from ccmm.crucial._engine import (
-    Collector,
-    Table,
-    report_grid,
-    report_row_rule,
-    report_schema_cases,
-    schema_run,
-)
-from ccmm.crucial._pandas import interval_grid, schema_cases
-from ccmm.crucial._rules import (
     EXACT_FLOAT_LIMIT,
     AtMost,
+    Collector,
     Predicate,
     ReferencedWhenFlagged,
     RowRule,
+    Table,
     TextPresent,
+    grid_breaks,
+    report_grid,
+    report_row_rule,
+    report_schema_cases,
+    rule_ok,
+    schema_cases,
+    schema_run,
 )
 
 #: Nanoseconds per minute, as a float: the pandas engine computes interval ends the same way.
@@ -92,11 +95,13 @@ def failing(frame: pl.DataFrame, predicate: Predicate) -> pl.Expr | None:
         names = [*predicate.left, *([right] if isinstance(right, str) else [])]
         if not all(_is_number(schema[c]) for c in names):
             return None
-        if all(schema[c].is_integer() for c in names):
+        if all(schema[c].is_integer() for c in names) and not any(
+            frame.get_column(c).null_count() for c in names
+        ):
             limit = EXACT_FLOAT_LIMIT
             big = pl.any_horizontal((pl.col(c) >= limit) | (pl.col(c) <= -limit) for c in names)
             if frame.select(big.any()).item():
-                return None  # integers beyond float64's exact sums: the pandas engine's exact path
+                return _exact_over(predicate)  # float64 sums would not be exact
         # Summed in float64, left to right, as the pandas engine does.
         left = _number(predicate.left[0])
         for name in predicate.left[1:]:
@@ -117,6 +122,23 @@ def failing(frame: pl.DataFrame, predicate: Predicate) -> pl.Expr | None:
     if flag_type != pl.Boolean:
         return pl.repeat(False, pl.len())  # only a boolean true counts as set, as in pandas
     return pl.col(predicate.flag).fill_null(False) & missing
+
+
+def _exact_over(predicate: AtMost) -> pl.Expr:
+    """``sum(left) > right`` in 128-bit integers (integer columns without nulls): the exact
+    comparison the reference evaluation makes with Python integers."""
+    left = pl.col(predicate.left[0]).cast(pl.Int128)
+    for name in predicate.left[1:]:
+        left = left + pl.col(name).cast(pl.Int128)
+    right = predicate.right
+    if isinstance(right, str):
+        return left > pl.col(right).cast(pl.Int128)
+    if math.isnan(right):
+        return pl.repeat(False, pl.len())
+    if math.isinf(right):
+        return pl.repeat(right < 0, pl.len())
+    # An integer sum exceeds a number exactly when it exceeds the number's floor.
+    return left > pl.lit(math.floor(right), dtype=pl.Int128)
 
 
 def _rows(frame: pl.DataFrame, positions: np.ndarray, columns: list[str]) -> Table:
@@ -162,7 +184,7 @@ def _row_rules(frame: pl.DataFrame, rules: Sequence[RowRule], out: Collector) ->
         condition = failing(frame, rule.predicate)
         if condition is None:
             table = _pandas_view(frame, list(rule.columns))
-            positions = np.flatnonzero(~rule.ok(table.frame))
+            positions = np.flatnonzero(~rule_ok(rule, table.frame))
             report_row_rule(rule, table, positions, out)
         else:
             native.append((rule, condition))
@@ -201,7 +223,11 @@ def _grid(frame: pl.DataFrame, out: Collector) -> None:
         too_long = (minutes.abs() * _NS_PER_MINUTE >= _NS_LIMIT).any()
         pandas_grid = bool(frame.select(too_long).item())
     if pandas_grid:
-        interval_grid(_pandas_view(frame, columns), out)
+        view = _pandas_view(frame, columns)
+        breaks = grid_breaks(view.frame)  # never None: the start is zoned, checked above
+        out.run("interval_grid", frame.height)
+        if breaks is not None:
+            report_grid(view, *breaks, out)
         return
     out.run("interval_grid", frame.height)
     # The physical value of a zoned instant is UTC: a daylight-saving change moves local

@@ -1,24 +1,20 @@
 """The CRUCIAL checks, defined once: id, principle, item, table and message template.
 
-Every check the report can name is listed in [`CHECKS`][ccmm.crucial.CHECKS]. Row rules (a predicate
-over the columns of one row) are defined here as well, as functions over pandas Series that return a
-boolean mask of *passing* rows; the engine evaluates them directly and [`ccmm.crucial.schemas`][]
-attaches the very same functions to the pandas and polars pandera schemas, so both backends share
-one definition of each rule. A missing value never fails a row rule: missing values are the
-schema's business (check ``column_not_null``), and reporting them twice would blur which
-principle a defect belongs to.
+Every check the report can name is listed in [`CHECKS`][ccmm.crucial.CHECKS], read from the
+edition's ``crucial.yaml``. Row rules (a predicate over the columns of one row, from
+``tables/row_rules.yaml``) are defined here as data; this module imports no dataframe library, and
+each backend evaluates the predicates its own way. A missing value never fails a row rule: missing
+values are the schema's business (check ``column_not_null``), and reporting them twice would blur
+which principle a defect belongs to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
 from typing import Any, Literal
-
-import numpy as np
-import pandas as pd
 
 from ccmm._errors import StandardError
 from ccmm._row_rules import AtMost, Predicate, ReferencedWhenFlagged, TextPresent, row_relations
@@ -127,42 +123,18 @@ def default_options() -> dict[str, dict[str, Any]]:
     return {c.id: dict(c.options) for c in CHECKS}
 
 
-def as_float(s: pd.Series) -> np.ndarray:
-    """Float view of a column; values that are not numbers become NaN (the schema reports them)."""
-    if pd.api.types.is_bool_dtype(s.dtype) or not pd.api.types.is_numeric_dtype(s.dtype):
-        return np.asarray(pd.to_numeric(s, errors="coerce"), dtype="float64")
-    return np.asarray(s.to_numpy(dtype="float64", na_value=np.nan))
-
-
-def text_missing(s: pd.Series) -> np.ndarray:
-    """True where a text column is null or blank."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        cats = s.cat.categories.astype(str).str.strip() == ""
-        codes = s.cat.codes.to_numpy()
-        blank = np.append(np.asarray(cats, dtype=bool), True)  # code -1 (null) maps to the end
-        return np.asarray(blank[codes])
-    missing = s.isna().to_numpy().copy()
-    present = ~missing
-    if present.any():
-        missing[present] = s[present].astype(str).str.strip().to_numpy() == ""
-    return np.asarray(missing, dtype=bool)
-
-
-def truthy(s: pd.Series) -> np.ndarray:
-    """True where a flag column is true; null and anything that is not a boolean true is False."""
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return np.asarray(s.fillna(False).to_numpy(dtype=bool))
-    return np.asarray(s.map(lambda v: v is True or v is np.True_).to_numpy(dtype=bool))
+#: Below this magnitude a float64 sum of a few integers is exact; at or above it integer
+#: columns are summed and compared as Python integers (issue 14: 2**62 + 2**62 > 2**62 + 1).
+EXACT_FLOAT_LIMIT = 2**50
 
 
 @dataclass(frozen=True)
 class RowRule:
-    """A rule over the columns of single rows of one table.
+    """A rule over the columns of single rows of one table, stated once as its ``predicate``.
 
-    ``predicate`` is the backend-neutral rule. ``ok`` receives the table (pandas) and returns a
-    boolean mask of passing rows. ``columns`` must all be present for the rule to apply;
-    ``column`` is the one named in the failure, and ``value``/``expected`` give the per-row
-    numbers shown in the message.
+    ``columns`` must all be present for the rule to apply; ``column`` is the one named in the
+    failure. Each backend evaluates the predicate its own way (the engine's reference
+    evaluation on pandas columns is `ccmm.crucial._evaluate`).
     """
 
     check: str
@@ -170,132 +142,17 @@ class RowRule:
     predicate: Predicate
     columns: tuple[str, ...]
     column: str
-    ok: Callable[[pd.DataFrame], np.ndarray]
-    value: Callable[[pd.DataFrame], np.ndarray]
-    expected: Callable[[pd.DataFrame], np.ndarray]
-
-
-def _sum_of(names: tuple[str, ...]) -> Callable[[pd.DataFrame], np.ndarray]:
-    def get(df: pd.DataFrame) -> np.ndarray:
-        total = as_float(df[names[0]])
-        for name in names[1:]:
-            total = total + as_float(df[name])
-        return total
-
-    return get
-
-
-def _column_values(name: str) -> Callable[[pd.DataFrame], np.ndarray]:
-    def get(df: pd.DataFrame) -> np.ndarray:
-        return np.asarray(df[name].to_numpy(dtype=object))
-
-    return get
-
-
-def _constant(text: object) -> Callable[[pd.DataFrame], np.ndarray]:
-    def get(df: pd.DataFrame) -> np.ndarray:
-        return np.full(len(df), text, dtype=object)
-
-    return get
 
 
 def _rule(check: str, table: str, predicate: Predicate) -> RowRule:
-    """The pandas evaluation of ``predicate``; the rule is stated once, as the predicate."""
     if isinstance(predicate, AtMost):
-        left = predicate.left
         right = predicate.right
-        total = _sum_of(left) if len(left) > 1 else _column_values(left[0])
-        if isinstance(right, str):
-            bound: Callable[[pd.DataFrame], np.ndarray] = exact_sum((right,))
-        else:
-            bound = _constant(right)
-
-        def ok(df: pd.DataFrame) -> np.ndarray:
-            a = _sum_of(left)(df)
-            b = as_float(df[right]) if isinstance(right, str) else right
-            passes = np.asarray(~(a > b))  # NaN compares False, so a missing value passes
-            _exact_recheck(df, columns, right, passes)
-            return passes
-
-        columns = (*left, right) if isinstance(right, str) else left
-        value = exact_sum(left) if isinstance(right, str) else total
-        return RowRule(check, table, predicate, columns, left[0], ok, value, bound)
+        columns = (*predicate.left, right) if isinstance(right, str) else predicate.left
+        return RowRule(check, table, predicate, columns, predicate.left[0])
     if isinstance(predicate, TextPresent):
-        name = predicate.column
-
-        def present(df: pd.DataFrame) -> np.ndarray:
-            return ~text_missing(df[name])
-
-        return RowRule(
-            check, table, predicate, (name,), name, present, _column_values(name), _nothing
-        )
+        return RowRule(check, table, predicate, (predicate.column,), predicate.column)
     flag, ref = predicate.flag, predicate.reference
-
-    def referenced(df: pd.DataFrame) -> np.ndarray:
-        return np.asarray(~(truthy(df[flag]) & text_missing(df[ref])))
-
-    return RowRule(
-        check, table, predicate, (flag, ref), ref, referenced, _column_values(ref), _nothing
-    )
-
-
-#: Below this magnitude a float64 sum of a few integers is exact; at or above it integer
-#: columns are summed and compared as Python integers (issue 14: 2**62 + 2**62 > 2**62 + 1).
-EXACT_FLOAT_LIMIT = 2**50
-
-
-def _is_integer_column(s: pd.Series) -> bool:
-    return bool(pd.api.types.is_integer_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype))
-
-
-def _exact_recheck(
-    df: pd.DataFrame, columns: tuple[str, ...], right: str | float, passes: np.ndarray
-) -> None:
-    """Re-decide, with exact integer arithmetic, the rows of an all-integer AtMost rule where a
-    value is too large for float64 sums to be exact; updates ``passes`` in place."""
-    cols = [df[c] for c in columns]
-    if not all(_is_integer_column(s) for s in cols):
-        return
-    big = np.zeros(len(df), dtype=bool)
-    for s in cols:
-        values = s.to_numpy()
-        big |= (values >= EXACT_FLOAT_LIMIT) | (values <= -EXACT_FLOAT_LIMIT)
-    rows = np.flatnonzero(big)
-    if not len(rows):
-        return
-    exact = [s.to_numpy(dtype=object)[rows] for s in cols]  # Python ints: no rounding
-    left = exact[:-1] if isinstance(right, str) else exact
-    bound = exact[-1] if isinstance(right, str) else [right] * len(rows)
-    for k, row in enumerate(rows):
-        passes[row] = not (sum(int(v[k]) for v in left) > bound[k])
-
-
-def exact_sum(names: tuple[str, ...]) -> Callable[[pd.DataFrame], np.ndarray]:
-    """The sum of integer columns exactly (Python integers) where a value is beyond
-    `EXACT_FLOAT_LIMIT`, else as floats; for the values shown in failures."""
-
-    def get(df: pd.DataFrame) -> np.ndarray:
-        total = _sum_of(names)(df)
-        cols = [df[c] for c in names]
-        if not all(_is_integer_column(s) for s in cols):
-            return total
-        big = np.zeros(len(df), dtype=bool)
-        for s in cols:
-            values = s.to_numpy()
-            big |= (values >= EXACT_FLOAT_LIMIT) | (values <= -EXACT_FLOAT_LIMIT)
-        if not big.any():
-            return total
-        out = total.astype(object)
-        exact = [s.to_numpy(dtype=object) for s in cols]
-        for row in np.flatnonzero(big):
-            out[row] = sum(int(v[row]) for v in exact)
-        return out
-
-    return get
-
-
-def _nothing(df: pd.DataFrame) -> np.ndarray:
-    return np.full(len(df), "", dtype=object)
+    return RowRule(check, table, predicate, (flag, ref), ref)
 
 
 def _row_rule_of(check: CheckDef) -> RowRule:
@@ -325,6 +182,7 @@ def row_rules(table: str) -> tuple[RowRule, ...]:
 __all__ = [
     "CHECKS",
     "CHECK_BY_ID",
+    "EXACT_FLOAT_LIMIT",
     "PRINCIPLES",
     "ROW_RULES",
     "AtMost",

@@ -10,7 +10,8 @@ tables::
     schemas.facts.validate(df, lazy=True)
 
 Column checks come from the spec (type, not-null, finite, minimum, maximum, allowed values);
-row rules (e.g. answered + abandoned <= offered) come from `ccmm.crucial._rules`. Each
+row rules (e.g. answered + abandoned <= offered) come from `ccmm.crucial._rules`, evaluated by the
+engine's reference evaluation (`ccmm.crucial._evaluate`). Each
 check is named with its CRUCIAL check id, so a pandera failure case names the rule it broke.
 Cross-table rules (a metric in the facts must be in the registry, …) need more than one table
 and live in [`ccmm.crucial.check`][] only. polars is imported only when a polars schema is
@@ -30,6 +31,7 @@ from ccmm._exact import MAX_EXACT
 from ccmm._guard import checked_arguments
 from ccmm._pandera import pa
 from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
+from ccmm.crucial._evaluate import rule_ok
 from ccmm.crucial._kinds import polars_kind_ok
 from ccmm.crucial._rules import RowRule, row_rules
 
@@ -153,7 +155,7 @@ def _pandas_rule_check(rule: RowRule) -> pa.Check:
     def fn(df: pd.DataFrame) -> pd.Series | bool:
         if any(c not in df.columns for c in rule.columns):
             return True
-        return pd.Series(rule.ok(df), index=df.index)
+        return pd.Series(rule_ok(rule, df), index=df.index)
 
     return pa.Check(fn, name=rule.check, error=rule.check)
 
@@ -252,7 +254,7 @@ def _polars_rule_check(rule: RowRule) -> Any:
             return True
         frame = data.lazyframe.select(rule.columns).collect()
         as_pandas = pd.DataFrame({c: frame[c].to_numpy() for c in rule.columns})
-        return pl.LazyFrame({"ok": rule.ok(as_pandas)})
+        return pl.LazyFrame({"ok": rule_ok(rule, as_pandas)})
 
     return papl.Check(fn, name=rule.check, error=rule.check)
 
