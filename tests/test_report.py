@@ -476,13 +476,49 @@ def test_staffing_by_time_sums_the_groups_and_ignores_row_order(
     assert sum(t.required * t.days for t in by_time) == pytest.approx(
         staffed["agents_required"].sum()
     )
-    assert sum(days.values()) == staffed["interval_start"].dt.normalize().groupby(
-        staffed["interval_start"].dt.strftime("%H:%M")
-    ).nunique().sum()
+    assert (
+        sum(days.values())
+        == staffed["interval_start"]
+        .dt.normalize()
+        .groupby(staffed["interval_start"].dt.strftime("%H:%M"))
+        .nunique()
+        .sum()
+    )
     order = list(range(len(rows)))
     rnd.shuffle(order)  # type: ignore[attr-defined]
     assert staffing_by_time(staffed.iloc[order].reset_index(drop=True)) == by_time
     assert all(t.on_duty is None for t in by_time)
+
+
+@given(forecasts)
+def test_staffing_by_time_reads_text_starts_with_changing_offsets_on_their_own_clock(
+    rows: list[tuple[str, int, int, int]],
+) -> None:
+    # A CSV read without parsing gives text starts; across a day-saving change their offsets
+    # differ, which pandas refuses to parse as one column (this raised ValueError before).
+    from ccmm.report import staffing_by_time
+
+    starts = pd.date_range("2024-03-31", periods=len(rows), freq="30min", tz="Europe/Berlin")
+    staffed = _staffed(rows).assign(interval_start=starts[: len(rows)])
+    as_text = staffed.assign(interval_start=[t.isoformat() for t in staffed["interval_start"]])
+    assert staffing_by_time(as_text) == staffing_by_time(staffed)
+
+
+@pytest.mark.parametrize("bad", [True, "not a time", None, 7.5])
+def test_staffing_by_time_names_the_rows_whose_start_is_not_a_time(bad: object) -> None:
+    from ccmm.report import staffing_by_time
+
+    staffed = pd.DataFrame(
+        {
+            "interval_start": ["2024-03-31T01:30:00+01:00", bad, "2024-03-31T03:00:00+02:00"],
+            "agents_required": [1, 2, 3],
+            "agents_scheduled": [2, 3, 4],
+        },
+        index=[10, 11, 12],
+    )
+    with pytest.raises(ccmm.InputDataError, match=r"interval_start .* rows 11\n") as caught:
+        staffing_by_time(staffed)
+    assert caught.value.problems == ("staffed row 11: interval_start is not a date and time",)
 
 
 # ---- dates, language, hostile text ----------------------------------------------------------

@@ -29,6 +29,8 @@ from ccmm.report._model import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
 
     from ccmm.kpi._attainment import AttainmentResult
@@ -237,24 +239,74 @@ def interval_forecast(intervals: pd.DataFrame, *, by: Sequence[str]) -> pd.DataF
 KPI_PICTURES = ("service_level", "abandon_rate", "asa_seconds")
 
 
+_NAMED_ROWS = 10  # rows a message names; every row is in the error's problems
+
+
+def _refuse_rows(argument: str, column: str, bad: pd.Series, what: str) -> None:
+    """InputDataError naming the index labels of the rows where ``bad`` holds."""
+    from ccmm._text import quote
+
+    rows = [quote(label) for label in bad.index[bad.to_numpy(dtype=bool)]]
+    if rows:
+        more = f" … (+{len(rows) - _NAMED_ROWS} more)" if len(rows) > _NAMED_ROWS else ""
+        raise InputDataError(
+            f"{argument}: {column} must be {what}; {len(rows)} row(s) are not: "
+            f"rows {', '.join(rows[:_NAMED_ROWS])}{more}",
+            problems=[f"{argument} row {r}: {column} is not {what}" for r in rows],
+        )
+
+
+def _wall_clock_start(value: object) -> object:
+    """One interval start on its own wall clock (offset dropped), or NaT when it is not a
+    date and time. Rows may carry different offsets (a day-saving change), which pandas
+    refuses to parse as one column."""
+    import pandas as pd
+
+    if not isinstance(value, str | pd.Timestamp | date) or isinstance(value, bool):
+        return pd.NaT
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+
+
 def _local_clock(
     intervals: pd.DataFrame, argument: str = "intervals"
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Each interval's local calendar day, weekday (0 = Monday) and ``"HH:MM"`` start, on the
-    wall clock of its own time stamp (a time-zone aware start keeps its zone)."""
+    wall clock of its own time stamp (a time-zone aware start keeps its zone). A start that
+    is missing or not a date and time is an InputDataError naming its rows."""
     import pandas as pd
 
     require_columns(intervals, ("interval_start",), argument=argument)
     starts = intervals["interval_start"]
-    if not pd.api.types.is_datetime64_any_dtype(starts):
-        starts = pd.to_datetime(starts, format="ISO8601")
-    if starts.dtype == object:  # offsets differ from row to row: read each on its own clock
-        wall = pd.to_datetime(starts.map(lambda t: pd.Timestamp(t).tz_localize(None)))
-    elif isinstance(starts.dtype, pd.DatetimeTZDtype):
+    if isinstance(starts.dtype, pd.DatetimeTZDtype):
         wall = starts.dt.tz_localize(None)
-    else:
+    elif pd.api.types.is_datetime64_any_dtype(starts):
         wall = starts
+    else:
+        wall = pd.to_datetime(starts.map(_wall_clock_start).astype(object))
+    _refuse_rows(argument, "interval_start", wall.isna(), "a date and time")
     return wall.dt.normalize(), wall.dt.day_of_week, wall.dt.strftime("%H:%M")
+
+
+def _numbers(frame: pd.DataFrame, column: str, argument: str) -> npt.NDArray[np.float64]:
+    """A column as finite float64 numbers; anything else is an InputDataError naming rows."""
+    import numpy as np
+    import pandas as pd
+
+    values = pd.to_numeric(frame[column].map(_plain_number), errors="coerce").astype("float64")
+    numbers: npt.NDArray[np.float64] = np.asarray(values, dtype=np.float64)
+    _refuse_rows(
+        argument, column, pd.Series(~np.isfinite(numbers), index=frame.index), "a finite number"
+    )
+    return numbers
+
+
+def _plain_number(value: object) -> object:
+    # Booleans are numbers to pandas (True == 1): a column of them is junk, not agent counts.
+    return None if isinstance(value, bool) else value
 
 
 @checked_arguments
@@ -325,25 +377,35 @@ def staffing_by_time(
     import numpy as np
     import pandas as pd
 
+    require_columns(staffed, ("agents_required", "agents_scheduled"), argument="staffed")
     day, _, clock = _local_clock(staffed, "staffed")
     frame = pd.DataFrame(
         {
             "day": day.to_numpy(),
             "time": clock.to_numpy(),
-            "required": staffed["agents_required"].to_numpy(dtype=np.float64),
-            "to_schedule": staffed["agents_scheduled"].to_numpy(dtype=np.float64),
+            "required": _numbers(staffed, "agents_required", "staffed"),
+            "to_schedule": _numbers(staffed, "agents_scheduled", "staffed"),
         }
     )
     on_duty = intervals is not None and "available_seconds" in intervals.columns
     if on_duty:
         assert intervals is not None
-        seconds = (
-            intervals["talk_seconds"]
-            + intervals["hold_seconds"]
-            + intervals["acw_seconds"]
-            + intervals["available_seconds"]
-        ).to_numpy(dtype=np.float64)
-        frame["on_duty"] = seconds / (intervals["interval_minutes"].to_numpy(np.float64) * 60.0)
+        if len(intervals) != len(staffed):
+            raise InputDataError(
+                f"intervals has {len(intervals)} rows and staffed {len(staffed)}: staffed must be "
+                "ccmm.staffing.staff_intervals(intervals), row for row"
+            )
+        busy = ("talk_seconds", "hold_seconds", "acw_seconds", "available_seconds")
+        require_columns(intervals, (*busy, "interval_minutes"), argument="intervals")
+        seconds = np.sum([_numbers(intervals, c, "intervals") for c in busy], axis=0)
+        minutes = _numbers(intervals, "interval_minutes", "intervals")
+        _refuse_rows(
+            "intervals",
+            "interval_minutes",
+            pd.Series(minutes <= 0, index=intervals.index),
+            "a positive number",
+        )
+        frame["on_duty"] = seconds / (minutes * 60.0)
     per_day = frame.groupby(["time", "day"], sort=True).sum(numeric_only=True)
     per_time = per_day.groupby(level="time", sort=True)
     means = per_time.mean()
