@@ -61,6 +61,10 @@ class _Compiled:
         return list(self.std.item_ids)
 
     @cached_property
+    def item_id_array(self) -> np.ndarray:
+        return np.array(self.item_ids, dtype=object)
+
+    @cached_property
     def onehot(self) -> np.ndarray:
         domain_ids = [d.id for d in self.std.domains]
         # float32: the count matrix product runs in BLAS and stays exact below 2**24 items.
@@ -86,6 +90,65 @@ class _Compiled:
         for k, grade in enumerate(self.std.grades):
             index[grade] = k
         return index
+
+    @cached_property
+    def by_domain(self) -> np.ndarray:
+        """Item positions ordered by domain (stable): each domain's columns become one slice."""
+        order: np.ndarray = np.argsort(self.item_domain, kind="stable")
+        return order
+
+    @cached_property
+    def in_domain_order(self) -> bool:
+        return bool(np.array_equal(self.by_domain, np.arange(len(self.item_ids))))
+
+    @cached_property
+    def filled_domains(self) -> np.ndarray:
+        """Positions of the domains that have items (an empty one has no slice)."""
+        filled: np.ndarray = np.flatnonzero(self.onehot.sum(axis=0) > 0)
+        return filled
+
+    @cached_property
+    def domain_starts(self) -> np.ndarray:
+        """First column of each filled domain once the columns are in domain order."""
+        sizes = self.onehot.sum(axis=0).astype(np.int64)
+        starts: np.ndarray = (np.cumsum(sizes) - sizes)[self.filled_domains]
+        return starts
+
+    @cached_property
+    def count_dtype(self) -> type[np.integer[Any]]:
+        """The narrowest integer that holds the item count of any domain (``reduceat`` runs
+        fastest when it sums in the input's width)."""
+        largest = int(self.onehot.sum(axis=0).max(initial=0))
+        return np.uint8 if largest <= 255 else np.uint16 if largest <= 65535 else np.int64
+
+    @cached_property
+    def counted_grades(self) -> list[int]:
+        """Positions of the grades that some reading or the total counts (0 counts nowhere)."""
+        top = self.std.max_rating
+        return [
+            k
+            for k, g in enumerate(self.std.grades)
+            if g or any(counted(name, g, top) for name in READINGS)
+        ]
+
+    def check_rating(self, value: Any) -> int:
+        """A rating as `ItemScore`'s validator reads it, and one of this standard's grades."""
+        grade: int = _coerce_rating(value)
+        if grade not in self.std.grades:
+            raise ValueError(f"rating must be one of {list(self.std.grades)}, got {quote(value)}")
+        return grade
+
+    @cached_property
+    def accepted_grades(self) -> tuple[int, ...]:
+        """The grades that `check_rating` accepts as integers and keeps as they are."""
+        accepted = []
+        for g in self.std.grades:
+            try:
+                if self.check_rating(int(g)) == g:
+                    accepted.append(g)
+            except ValueError:
+                continue
+        return tuple(accepted)
 
     @cached_property
     def scope_columns(self) -> dict[str, list[int]]:
@@ -146,15 +209,13 @@ def _validated(
     return values
 
 
-def _operating_years(
-    column: pd.Series, aid_codes: np.ndarray, aid_values: Any, index: pd.Index
-) -> np.ndarray:
+def _operating_years(column: pd.Series, who: _Assessments, index: pd.Index) -> np.ndarray:
     """One value per assessment (NaN = unknown), each distinct one through the model's validator.
 
     Numbers are checked once per distinct per-assessment value; any other column (text, junk)
-    once per distinct cell.
+    once per distinct cell. Known values that differ within an assessment are refused.
     """
-    n_assess = len(aid_values)
+    n_assess = len(who.ids)
     if column.dtype.kind in "fiu":
         yrs = column.to_numpy(dtype=float, na_value=np.nan)
     else:
@@ -165,16 +226,22 @@ def _operating_years(
             index=index,
             allow_missing=True,
         )
-    years = np.full(n_assess, np.nan)
-    known = ~np.isnan(yrs)
-    # Reverse order so that the first known value of each assessment is the one kept.
-    years[aid_codes[known][::-1]] = yrs[known][::-1]
-    conflict = known & (yrs != years[aid_codes])
-    if conflict.any():
-        bad_a = sorted({quote(aid_values[a]) for a in aid_codes[conflict]})
+    if who.starts is not None:  # rows together: the least and the greatest known of each run
+        years = np.fmin.reduceat(yrs, who.starts)
+        conflict = ~np.isnan(years) & (years != np.fmax.reduceat(yrs, who.starts))
+        differs = sorted({quote(v) for v in who.ids[conflict]})
+    else:
+        codes = who.row_codes(len(yrs))
+        years = np.full(n_assess, np.nan)
+        known = ~np.isnan(yrs)
+        # Reverse order so that the first known value of each assessment is the one kept.
+        years[codes[known][::-1]] = yrs[known][::-1]
+        wrong_rows = known & (yrs != years[codes])
+        differs = sorted({quote(who.ids[a]) for a in codes[wrong_rows]})
+    if differs:
         raise AssessmentError(
             f"scores table: operating_years differs within assessment(s) "
-            f"{', '.join(bad_a[:_LISTED])}"
+            f"{', '.join(differs[:_LISTED])}"
         )
     bad = []
     for value in np.unique(years[~np.isnan(years)]).tolist():
@@ -224,12 +291,90 @@ def _ratings(column: pd.Series, check: Any, *, what: str, index: pd.Index) -> np
     return out
 
 
-def _assessment_codes(ids: pd.Series, index: pd.Index) -> tuple[np.ndarray, Any]:
-    """(code per row, distinct ids in order of first appearance).
+def _item_positions(items: pd.Series, plan: _Compiled, index: pd.Index) -> np.ndarray:
+    """Each row's item as its position in the standard; unknown ids are refused, all named.
 
-    Fast path: when each assessment's rows are together (the usual layout, and what a stream
-    requires), codes are the running count of id changes; otherwise the ids are hashed.
+    Factorise first: the hashing of row values happens once, then only the (few) distinct ids
+    are looked up in the standard. A categorical column is used as it is, and when its
+    categories are the standard's items in the standard's order its codes are the positions.
     """
+    if isinstance(items.dtype, pd.CategoricalDtype):
+        row_codes = items.cat.codes.to_numpy()
+        distinct = items.cat.categories
+    elif _template_order(items, plan):
+        return np.tile(
+            np.arange(len(plan.item_ids), dtype=np.int16), len(items) // len(plan.item_ids)
+        )
+    else:
+        row_codes, distinct = _factorize(items, "item", index)
+    lookup = pd.Index(plan.item_ids).get_indexer(pd.Index([str(v) for v in distinct], dtype=object))
+    if np.array_equal(lookup, np.arange(len(lookup))):
+        codes: np.ndarray = row_codes
+    else:
+        codes = np.append(lookup, -1)[row_codes]
+    unknown = codes < 0
+    if unknown.any():
+        std = plan.std
+        bad = sorted({quote(v) for v in items[unknown].tolist()})
+        raise _fail(
+            "an item id not in the standard",
+            _rows(unknown, index),
+            f"{', '.join(bad[:_LISTED])} not in {std.id} {std.edition}",
+        )
+    return codes
+
+
+def _template_order(items: pd.Series, plan: _Compiled) -> bool:
+    """Whether the rows list the standard's item ids (as text) in its order, once per assessment
+    after another: one comparison per row instead of hashing every row's text."""
+    ids = plan.item_id_array
+    if not len(items) or len(items) % len(ids) or items.dtype.kind not in "OT":
+        return False
+    values = items.to_numpy(dtype=object)
+    try:
+        return bool(
+            (values[: len(ids)] == ids).all() and (values.reshape(-1, len(ids)) == ids).all()
+        )
+    except (TypeError, ValueError):  # cells whose comparison is not a truth value: hashed later
+        return False
+
+
+def _rating_values(column: pd.Series, plan: _Compiled, *, what: str, index: pd.Index) -> np.ndarray:
+    """The column's ratings as int8, as `ItemScore`'s validator reads them.
+
+    A numeric column whose every value equals a grade the validator accepts (tested once per
+    standard, `_Compiled.accepted_grades`) is valid as it is: the validator maps such a value to
+    that grade. Any other column goes through the validator once per distinct value, which
+    names the rows it refuses.
+    """
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf":
+        values = column.to_numpy()
+        if sum(np.count_nonzero(values == g) for g in plan.accepted_grades) == len(values):
+            return values.astype(np.int8, copy=False)
+    return _ratings(column, plan.check_rating, what=what, index=index).astype(np.int8)
+
+
+@dataclass(frozen=True)
+class _Assessments:
+    """The assessments of a block: distinct ids (order of first appearance) and where their rows
+    are: ``starts`` (first row of each) when each assessment's rows are together, else a code
+    per row."""
+
+    ids: Any
+    starts: np.ndarray | None
+    codes: np.ndarray | None
+
+    def row_codes(self, n_rows: int) -> np.ndarray:
+        if self.codes is not None:
+            return self.codes
+        assert self.starts is not None
+        run = np.diff(np.append(self.starts, n_rows))
+        return np.repeat(np.arange(len(self.ids), dtype=np.int64), run)
+
+
+def _assessments(ids: pd.Series, index: pd.Index) -> _Assessments:
+    """Fast path: when each assessment's rows are together (the usual layout, and what a stream
+    requires) the runs of equal ids are the assessments; otherwise the ids are hashed."""
     values = ids.to_numpy()
     if len(values) and values.dtype.kind in "iuUO":
         try:
@@ -238,13 +383,67 @@ def _assessment_codes(ids: pd.Series, index: pd.Index) -> tuple[np.ndarray, Any]
             np.not_equal(values[1:], values[:-1], out=change[1:])
             uniques = pd.Index(values[change])
             if uniques.is_unique and not uniques.hasnans:
-                return np.cumsum(change) - 1, uniques
+                return _Assessments(uniques, np.flatnonzero(change), None)
         except TypeError:  # ids that cannot be compared: hashed below, or refused there
             pass
     codes, uniques = _factorize(ids, "assessment_id", index)
     if (codes < 0).any():
         raise _fail("assessment_id missing (None or NaN)", _rows(codes < 0, index), "")
-    return codes.astype(np.int64), uniques
+    return _Assessments(uniques, None, codes.astype(np.int64))
+
+
+def _grid(
+    ratings: dict[Rating, np.ndarray],
+    positions: np.ndarray,
+    who: _Assessments,
+    n_items: int,
+    index: pd.Index,
+) -> dict[Rating, np.ndarray]:
+    """Each rating as an (assessments x items) int8 grid in the standard's item order, -1 where
+    an item is not rated; a pair given twice is refused.
+
+    When every assessment's rows are together and list the standard's items in its order (a
+    template's layout), the rating columns are that grid already; otherwise they are scattered.
+    """
+    n_rows, n_assess = len(positions), len(who.ids)
+    if (
+        who.starts is not None
+        and n_rows == n_assess * n_items
+        and np.array_equal(who.starts, np.arange(0, n_rows, n_items))
+        and (positions.reshape(n_assess, n_items) == np.arange(n_items)).all()
+    ):
+        return {r: v.reshape(n_assess, n_items) for r, v in ratings.items()}
+    flat = who.row_codes(n_rows) * n_items + positions
+    grid: dict[Rating, np.ndarray] = {}
+    for r, values in ratings.items():
+        cells = np.full(n_assess * n_items, -1, dtype=np.int8)
+        cells[flat] = values
+        grid[r] = cells.reshape(n_assess, n_items)
+    if int(np.count_nonzero(grid["c_rate"] >= 0)) < n_rows:
+        dup = pd.Series(flat).duplicated().to_numpy()  # only on the error path
+        raise _fail("an (assessment_id, item) pair given twice", _rows(dup, index), "")
+    return grid
+
+
+def _histogram(grid: np.ndarray, plan: _Compiled) -> np.ndarray:
+    """Rated items per (grade, assessment, domain), from one rating's grid.
+
+    The columns are put in domain order (a copy only for a standard whose items are not listed
+    domain by domain), so that each domain is one slice summed by ``reduceat``. Grades that no
+    reading and not the total count (0) are left at 0.
+    """
+    n_assess = grid.shape[0]
+    hist = np.zeros((len(plan.std.grades), n_assess, plan.onehot.shape[1]), dtype=np.int64)
+    if not n_assess or not plan.domain_starts.size:
+        return hist
+    if not plan.in_domain_order:
+        grid = grid[:, plan.by_domain]
+    for k in plan.counted_grades:
+        same = grid == plan.std.grades[k]
+        hist[k][:, plan.filled_domains] = np.add.reduceat(
+            same.view(np.uint8), plan.domain_starts, axis=1, dtype=plan.count_dtype
+        )
+    return hist
 
 
 def _evaluate_block(
@@ -254,51 +453,20 @@ def _evaluate_block(
     item_ids = plan.item_ids
     n_items = len(item_ids)
     index = frame.index
-    items = frame["item"]
-    # Factorise first: the hashing of row values happens once, then only the (few) distinct ids
-    # are looked up in the standard. A categorical column is used as it is.
-    if isinstance(items.dtype, pd.CategoricalDtype):
-        row_codes = items.cat.codes.to_numpy()
-        distinct = items.cat.categories
-    else:
-        row_codes, distinct = _factorize(items, "item", index)
-    lookup = pd.Index(item_ids).get_indexer(pd.Index([str(v) for v in distinct], dtype=object))
-    codes = np.append(lookup, -1)[row_codes]
-    unknown = codes < 0
-    if unknown.any():
-        bad = sorted({quote(v) for v in items[unknown].tolist()})
-        raise _fail(
-            "an item id not in the standard",
-            _rows(unknown, index),
-            f"{', '.join(bad[:_LISTED])} not in {std.id} {std.edition}",
-        )
+    positions = _item_positions(frame["item"], plan, index)
     grades = std.grades
-
-    def rating(value: Any) -> int:
-        grade: int = _coerce_rating(value)  # the validator of ItemScore
-        if grade not in grades:
-            raise ValueError(f"rating must be one of {list(grades)}, got {quote(value)}")
-        return grade
-
-    ratings = {
-        column: _ratings(
-            frame[column], rating, what=f"{column} not one of {list(grades)}", index=index
+    ratings: dict[Rating, np.ndarray] = {
+        column: _rating_values(
+            frame[column], plan, what=f"{column} not one of {list(grades)}", index=index
         )
         for column in ("c_rate", "f_rate")
     }
-    aid_codes, aid_values = _assessment_codes(frame["assessment_id"], index)
+    who = _assessments(frame["assessment_id"], index)
+    aid_values = who.ids
     n_assess = len(aid_values)
-    flat = aid_codes * n_items + codes
-    rated = np.zeros(n_assess * n_items, dtype=bool)
-    rated[flat] = True
-    if int(np.count_nonzero(rated)) < len(frame):
-        dup = pd.Series(flat).duplicated().to_numpy()  # only on the error path
-        raise _fail("an (assessment_id, item) pair given twice", _rows(dup, index), "")
-    n_required = int(plan.required.sum())
-    required_rated = np.bincount(aid_codes, weights=plan.required[codes], minlength=n_assess)
-    short = required_rated < n_required
-    if short.any() and not allow_missing:
-        holes = ~rated.reshape(n_assess, n_items) & plan.required
+    grid = _grid(ratings, positions, who, n_items, index)
+    holes = (grid["c_rate"] < 0) & plan.required
+    if not allow_missing and holes.any():
         a_idx, i_idx = np.nonzero(holes)
         labels = [v if isinstance(v, str) else quote(v) for v in list(aid_values)]
         missing = [f"{labels[a]}:{item_ids[i]}" for a, i in zip(a_idx, i_idx, strict=True)]
@@ -310,22 +478,14 @@ def _evaluate_block(
         )
     years = np.full(n_assess, np.nan)
     if "operating_years" in frame.columns:
-        years = _operating_years(frame["operating_years"], aid_codes, aid_values, index)
-    n_domains = plan.onehot.shape[1]
-    n_grades = len(grades)
-    cells = n_assess * n_domains * n_grades
-    per_row_cell = (aid_codes * n_domains + plan.item_domain[codes]) * n_grades
-    # One histogram per rating: rows per (assessment, domain, grade). Every reading's count and
-    # the total are weighted sums of it, so all three readings cost one pass over the rows.
-    hist: dict[Rating, np.ndarray] = {
-        r: np.bincount(per_row_cell + plan.grade_index[ratings[r]], minlength=cells).reshape(
-            n_assess, n_domains, n_grades
-        )
-        for r in ("c_rate", "f_rate")
-    }
-    grade_values = np.array(grades, dtype=np.int64)
-    total = sum(h.sum(axis=1) @ grade_values for h in hist.values())
-    total = np.asarray(total, dtype=np.int64).reshape(n_assess)
+        years = _operating_years(frame["operating_years"], who, index)
+    # One histogram per rating: items per (assessment, domain, grade). Every reading's count and
+    # the total are weighted sums of it, so all three readings cost one pass over the grid.
+    hist = {r: _histogram(g, plan) for r, g in grid.items()}
+    total = np.zeros(n_assess, dtype=np.int64)
+    for h in hist.values():
+        for k in plan.counted_grades:
+            total += grades[k] * h[k].sum(axis=1)
     out: dict[str, object] = {
         "assessment_id": aid_values,
         "level": np.zeros(n_assess, dtype=np.int64),
@@ -339,10 +499,16 @@ def _evaluate_block(
     )
     levels: dict[ShareReading, np.ndarray] = {}
     for name in READINGS:
-        weights = np.array([counted(name, g, std.max_rating) for g in grades], dtype=np.int64)
         per_item = unit_size(name, std.max_rating)
+        per_domain = {
+            r: sum(
+                (counted(name, grades[k], std.max_rating) * h[k] for k in plan.counted_grades),
+                np.zeros(h.shape[1:], dtype=np.int64),
+            )
+            for r, h in hist.items()
+        }
         counts = {
-            (r, scope_id): hist[r][:, plan.scope_columns[scope_id], :].sum(axis=1) @ weights
+            (r, scope_id): per_domain[r][:, plan.scope_columns[scope_id]].sum(axis=1)
             for r, scope_id in used_rules
         }
         holds_per_level = _levels_held(std, counts, dens, per_item, total, years)
@@ -429,17 +595,30 @@ def _chunks(scores: object) -> Iterator[pd.DataFrame]:
 def _run_length(ids: pd.Series, key: Any, *, first: bool) -> int:
     """Rows equal to ``key`` at the start (``first``) or the end of ``ids``; 0 if not comparable.
 
-    Slices, not copies: a chunk is split where its last assessment's rows begin.
+    Slices, not copies: a chunk is split where its last assessment's rows begin. The rows are
+    compared in windows growing from the end concerned, so that the cost is that of the run,
+    not of the chunk.
     """
     try:
         if bool(pd.isna(key)):
             return 0
-        same = (ids == key).to_numpy(dtype=bool)
     except (TypeError, ValueError):  # junk ids: the block is refused with its rows
         return 0
-    if not first:
-        same = same[::-1]
-    return int(np.argmin(same)) if not same.all() else len(same)
+    n_rows, width = len(ids), 1024
+    while True:
+        width = min(width, n_rows)
+        window = ids.iloc[:width] if first else ids.iloc[n_rows - width :]
+        try:
+            same = (window == key).to_numpy(dtype=bool)
+        except (TypeError, ValueError):
+            return 0
+        if not first:
+            same = same[::-1]
+        if not same.all():
+            return int(np.argmin(same))
+        if width == n_rows:
+            return n_rows
+        width *= 8
 
 
 def evaluate_frame(
