@@ -278,15 +278,7 @@ def main() -> None:
         f"{base['extra_peak_bytes'] / base['input_bytes']:.2f}x the input"
     )
     print("  goal: ratio <= 2x and extra peak memory <= 3x the input (pandas, categorical ids)")
-    # issue 14 #15: the cost of failures, same run.
-    n_failing = n_intervals // 2
-    clean = run("clean", n_failing, n_facts // 10)
-    failing = run("failing", n_failing, n_facts // 10)
-    print(
-        f"CRUCIAL check, {n_failing:,} interval rows: clean {clean['seconds']:.2f} s; with "
-        f"{n_failing // 5:,} failing rows {failing['seconds']:.2f} s ({int(failing['failures']):,} "
-        f"failures); ratio {failing['seconds'] / clean['seconds']:.2f}x (goal <= 3x)"
-    )
+    # The cost of failing rows (issue 14 #15): benchmarks/bench_crucial_failures.py.
 
 
 if __name__ == "__main__":

@@ -23,10 +23,10 @@ def evaluate_loop_rate(frame: pd.DataFrame, n: int) -> float:
     """The baseline: assessments/s building one ``Assessment`` per id and calling ``evaluate``."""
     size = len(ccmm.load_standard().item_ids)
     start = time.perf_counter()
-    for k in range(n + 1):  # the first one warms up (models, caches) and is not timed
-        if k == 1:
+    for k in range(-1, n):  # -1: the first assessment once more, to warm up; not timed
+        if k == 0:
             start = time.perf_counter()
-        rows = frame.iloc[k * size : (k + 1) * size]
+        rows = frame.iloc[max(k, 0) * size : (max(k, 0) + 1) * size]
         triples = zip(rows["item"], rows["c_rate"], rows["f_rate"], strict=True)
         ccmm.evaluate(
             ccmm.Assessment(
