@@ -63,6 +63,23 @@ def asa_flat(
     return result
 
 
+def service_level_and_asa_flat(
+    traffic: FloatArray,
+    aht: FloatArray,
+    agents: FloatArray,
+    blocking: FloatArray,
+    threshold_seconds: float,
+) -> tuple[FloatArray, FloatArray]:
+    """`service_level_flat` and `asa_flat` at once (one Erlang C for both), the same values."""
+    wait, excess, overloaded, idle = _measures(traffic, agents, blocking)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        level = service_level_from_wait(wait, excess, threshold_seconds / aht)
+        asa = wait * aht / excess
+    level = np.where(idle, 1.0, np.where(overloaded, 0.0, np.clip(level, 0.0, 1.0)))
+    asa = np.where(idle, 0.0, np.where(overloaded, np.inf, asa))
+    return level, asa
+
+
 def occupancy_flat(traffic: FloatArray, agents: FloatArray) -> FloatArray:
     """``A/n`` for flat validated arrays: 1 when overloaded, 0 without traffic."""
     idle = traffic == 0.0

@@ -7,6 +7,7 @@ Searches return the **smallest** agent count meeting the target: the answer ``n`
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -15,7 +16,11 @@ from ccmm.staffing._erlang_a import (
     erlang_a_measures,
     erlang_a_occupancy_flat,
 )
-from ccmm.staffing._erlang_c import asa_flat, occupancy_flat, service_level_flat
+from ccmm.staffing._erlang_c import (
+    occupancy_flat,
+    service_level_and_asa_flat,
+    service_level_flat,
+)
 from ccmm.staffing._erlang_core import min_agents_erlang_c
 from ccmm.staffing._inputs import (
     FloatArray,
@@ -46,6 +51,8 @@ def occupancy_floor(traffic: FloatArray, max_occupancy: float | None) -> IntArra
 
 def scheduled_for(agents: IntArray, shrinkage: float) -> IntArray:
     """Smallest m with m·(1 - shrinkage) >= agents (floating point, as documented)."""
+    if shrinkage == 0.0:
+        return agents.copy()
     keep = 1.0 - shrinkage
     m = np.ceil(agents / keep)
     m = np.where((m >= 1.0) & ((m - 1.0) * keep >= agents), m - 1.0, m)
@@ -70,34 +77,40 @@ def _erlang_c_staffing(
     (c, h, i), shape, scalar = staffing_inputs(calls, aht, interval_seconds, None, problems)
     a = traffic_of(c, h, i)
     searchable_traffic(a)
-    agents = np.zeros(a.shape, dtype=np.int64)
-    blocking = np.ones(a.shape)
     busy = a > 0.0
-    if np.any(busy):
-        n_busy, b_busy = min_agents_erlang_c(
-            a[busy],
-            h[busy],
-            minimum=occupancy_floor(a[busy], cap),
-            sl_target=sl_target,
-            sl_seconds=sl_seconds,
-            asa_target=asa_target,
-        )
-        agents[busy] = n_busy
-        blocking[busy] = b_busy
-    n = agents.astype(np.float64)
-    seconds = np.full(a.shape, sl_seconds)
+    search = partial(
+        min_agents_erlang_c, sl_target=sl_target, sl_seconds=sl_seconds, asa_target=asa_target
+    )
+    if np.all(busy):  # the common case: no gather and scatter of every row
+        found = search(a, h, minimum=occupancy_floor(a, cap))
+        agents, blocking = found.agents, found.blocking
+        n = agents.astype(np.float64)
+        # Agents always exceed the traffic here: the measures need no overload/idle cases.
+        level = np.clip(1.0 - found.wait * found.decay, 0.0, 1.0)
+        asa = found.wait * h / (n - a)
+        occupancy = a / n
+    else:
+        agents = np.zeros(a.shape, dtype=np.int64)
+        blocking = np.ones(a.shape)
+        if np.any(busy):
+            some = search(a[busy], h[busy], minimum=occupancy_floor(a[busy], cap))
+            agents[busy], blocking[busy] = some.agents, some.blocking
+        n = agents.astype(np.float64)
+        level, asa = service_level_and_asa_flat(a, h, n, blocking, sl_seconds)
+        occupancy = occupancy_flat(a, n)
     continuous = None
     if fractional and sl_target is not None:
         floor = np.zeros(a.shape) if cap is None else a / cap
+        seconds = np.full(a.shape, sl_seconds)
         values = _interpolated_agents(a, h, n, blocking, seconds, sl_target, floor)
         continuous = out_float(values, shape, scalar)
     return StaffingResult(
         fractional_agents=continuous,
         agents=out_int(agents, shape, scalar),
         scheduled=out_int(scheduled_for(agents, shrink), shape, scalar),
-        service_level=out_float(service_level_flat(a, h, n, blocking, seconds), shape, scalar),
-        asa_seconds=out_float(asa_flat(a, h, n, blocking), shape, scalar),
-        occupancy=out_float(occupancy_flat(a, n), shape, scalar),
+        service_level=out_float(level, shape, scalar),
+        asa_seconds=out_float(asa, shape, scalar),
+        occupancy=out_float(occupancy, shape, scalar),
     )
 
 
