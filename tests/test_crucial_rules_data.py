@@ -37,6 +37,7 @@ CHECK_IDS = (
     "metric_has_direction",
     "interval_granularity",
     "interval_grid",
+    "outside_opening_hours",
     "category_every_month",
     "below_target_analysed",
     "trend_available",

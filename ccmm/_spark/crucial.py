@@ -39,11 +39,15 @@ from ccmm.crucial._engine import (
     Predicate,
     ReferencedWhenFlagged,
     RowRule,
+    Schedule,
     TextPresent,
+    expected_starts,
     fill,
     fmt,
     grid_problem,
     is_count_or_duration,
+    missing_inside_hours,
+    skip_grid,
 )
 
 #: Failure cases kept per check and column; ``n_failures`` counts them all.
@@ -288,7 +292,7 @@ def _table_checks(frame: Any, spec: TableSpec, rules: Sequence[RowRule], out: Co
 def _grid(frame: Any, out: Collector, n_rows: int) -> None:
     """Item 112.1: consecutive intervals of each queue and channel neither gap nor overlap."""
     if type_name(frame, "interval_start") != "timestamp":
-        out.skip("interval_grid", "interval_start is not time-zone aware")
+        skip_grid(out, "interval_start is not time-zone aware")
         return
     F = functions()
     out.run("interval_grid", n_rows)
@@ -309,7 +313,19 @@ def _grid(frame: Any, out: Collector, n_rows: int) -> None:
         F.lag("_s").over(order).alias("_ps"),
         (F.lag("_s").over(order) + (F.lag("_min").over(order) * 60e6).cast("long")).alias("_pe"),
     )
-    bad = runs.where(F.col("_ps").isNotNull() & (F.col("_s") != F.col("_pe"))).persist()
+    step_off = F.col("_s") != F.col("_pe")
+    if out.schedule is not None:
+        # With opening hours, a scheduled queue's gaps are the inside intervals it lacks
+        # (`_hours`); only its overlaps are found here.
+        scheduled = _scheduled_pairs(runs, out.schedule)
+        if scheduled:
+            is_scheduled = F.lit(False)
+            for q, c in scheduled:
+                is_scheduled = is_scheduled | (
+                    (F.col("queue").cast("string") == q) & (F.col("channel").cast("string") == c)
+                )
+            step_off = F.when(is_scheduled, F.col("_s") < F.col("_pe")).otherwise(step_off)
+    bad = runs.where(F.col("_ps").isNotNull() & step_off).persist()
     try:
         count = int(bad.count())
         if count == 0:
@@ -336,6 +352,110 @@ def _grid(frame: Any, out: Collector, n_rows: int) -> None:
     out.failed["interval_grid"] += count - len(shown)
 
 
+def _scheduled_pairs(frame: Any, schedule: Schedule) -> list[tuple[str, str]]:
+    """The (queue, channel) texts of ``frame`` that opening hours name."""
+    pairs = frame.select("queue", "channel").distinct().collect()
+    found = {(fmt(r["queue"]), fmt(r["channel"])) for r in pairs}
+    return sorted(p for p in found if schedule.scheduled(*p))
+
+
+def _hours(frame: Any, out: Collector, schedule: Schedule) -> None:
+    """With opening hours: the calendar's expected intervals (computed on the driver from a
+    small per-queue summary) are joined with the rows in Spark, both ways."""
+    F = functions()
+    tz = session_time_zone(frame)
+    minutes = frame["interval_minutes"].cast("double")
+    offered = frame["offered"].cast("double") if "offered" in frame.columns else F.lit(0.0)
+    rows = frame.where(
+        frame["interval_start"].isNotNull() & minutes.isNotNull() & ~F.isnan(minutes)
+    ).select(
+        frame["queue"].cast("string").alias("queue"),
+        frame["channel"].cast("string").alias("channel"),
+        F.unix_micros(frame["interval_start"]).alias("_s"),
+        minutes.alias("_min"),
+        offered.alias("_offered"),
+    )
+    summary = (
+        rows.groupBy("queue", "channel", "_min")
+        .agg(
+            F.count(F.lit(1)).alias("_n"),
+            F.min("_s").alias("_first"),
+            F.max(F.col("_s") + (F.col("_min") * 60e6).cast("long")).alias("_end"),
+        )
+        .collect()
+    )
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for r in summary:
+        groups.setdefault((fmt(r["queue"]), fmt(r["channel"])), []).append(r)
+    expected: list[tuple[str, str, int]] = []
+    scheduled: list[tuple[str, str]] = []
+    checked = 0
+    for (q, c), parts in sorted(groups.items()):
+        if not schedule.scheduled(q, c):
+            continue
+        scheduled.append((q, c))
+        checked += sum(int(p["_n"]) for p in parts)
+        # The most common length (the shorter one on a tie), as the pandas engine picks it.
+        length = max(parts, key=lambda p: (int(p["_n"]), -float(p["_min"])))["_min"]
+        starts = expected_starts(
+            schedule,
+            queue=q,
+            channel=c,
+            first_ns=min(int(p["_first"]) for p in parts) * 1000,
+            end_ns=max(int(p["_end"]) for p in parts) * 1000,
+            minutes=int(length),
+            time_zone=tz,
+        )
+        expected.extend((q, c, int(ns) // 1000) for ns in starts)
+    out.run("outside_opening_hours", checked)
+    if not scheduled:
+        return
+    spark = frame.sparkSession
+    inside = spark.createDataFrame(expected, "queue string, channel string, _s long")
+    named = spark.createDataFrame(scheduled, "queue string, channel string")
+    on = ["queue", "channel", "_s"]
+
+    def instant(micros: int) -> pd.Timestamp:
+        return pd.Timestamp(int(micros), unit="us", tz="UTC").tz_convert(tz)
+
+    missing = inside.join(rows.select(*on), on=on, how="left_anti")
+    count = int(missing.count())
+    if count:
+        shown = missing.orderBy(*on).limit(FAILURE_SAMPLE).collect()
+        instants = [instant(r["_s"]) for r in shown]
+        out.add(
+            "interval_grid",
+            "intervals",
+            [
+                f"interval_start={fmt(at)}, queue={r['queue']}, channel={r['channel']}"
+                for at, r in zip(instants, shown, strict=True)
+            ],
+            "interval_start",
+            [fmt(at) for at in instants],
+            [missing_inside_hours(at) for at in instants],
+        )
+        out.failed["interval_grid"] += count - len(shown)
+    outside = (
+        rows.where(F.col("_offered") > 0)
+        .join(named, on=["queue", "channel"], how="left_semi")
+        .join(inside, on=on, how="left_anti")
+    )
+    count = int(outside.count())
+    if count:
+        shown = outside.orderBy(*on).limit(FAILURE_SAMPLE).collect()
+        keys, values, texts = [], [], []
+        for r in shown:
+            at = fmt(instant(r["_s"]))
+            volume = fmt(float(r["_offered"]))
+            keys.append(
+                f"interval_start={at}, queue={fmt(r['queue'])}, channel={fmt(r['channel'])}"
+            )
+            values.append(volume)
+            texts.append(fill("outside_opening_hours", start=at, offered=volume))
+        out.add("outside_opening_hours", "intervals", keys, "offered", values, texts)
+        out.failed["outside_opening_hours"] += count - len(shown)
+
+
 def spark_to_pandas(frame: Any) -> pd.DataFrame:
     """A (small) Spark table on the driver as pandas, typed as the pandas engine expects."""
     return to_pandas(frame)
@@ -354,6 +474,9 @@ class SparkTable:
 
     def grid(self, out: Collector) -> None:
         _grid(self.frame, out, self.n_rows)
+        schedule = out.schedule
+        if schedule is not None and type_name(self.frame, "interval_start") == "timestamp":
+            _hours(self.frame, out, schedule)
 
 
 __all__ = ["FAILURE_SAMPLE", "SparkTable", "spark_to_pandas"]

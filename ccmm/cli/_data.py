@@ -36,6 +36,7 @@ def cmd_check(args: argparse.Namespace, progress: Progress) -> Outcome:
                 tables[name] = read_table(path, name, time_zone=args.tz)
             except CCMMError as exc:
                 problems.extend(exc.problems)
+        calendar = _calendar(args, problems)
     if problems:
         raise InputDataError("check: the tables cannot be read", problems=problems)
     with progress.step("checking the CRUCIAL principles"):
@@ -47,6 +48,9 @@ def cmd_check(args: argparse.Namespace, progress: Progress) -> Outcome:
             as_of=args.as_of,
             tolerance=args.tolerance,
             max_failures=args.max_failures,  # the rows are not even kept beyond what is shown
+            opening_hours=calendar.get("opening_hours"),
+            closures=calendar.get("closures"),
+            settings=args.settings,
         )
     report = Report(
         title=Text(en="CRUCIAL data-quality check", zh="CRUCIAL 数据质量检查"),
@@ -57,6 +61,31 @@ def cmd_check(args: argparse.Namespace, progress: Progress) -> Outcome:
         return Outcome(report, EXIT_OK)
     failed = [p for p, r in result.principles.items() if r.status == "fail"]
     return Outcome(report, EXIT_FAILED, f"principle(s) failed: {', '.join(failed)}")
+
+
+def _calendar(args: argparse.Namespace, problems: list[str]) -> dict[str, pd.DataFrame]:
+    """The opening hours and closures files as tables (their times are read in the zone of
+    ``interval_start``); a problem names the file, appended to ``problems``."""
+    from ccmm.cli._tables import read_table
+    from ccmm.crucial._check import opening_schedule
+
+    paths = {"opening_hours": args.opening_hours, "closures": args.closures}
+    found: dict[str, pd.DataFrame] = {}
+    for name, path in paths.items():
+        if path is None:
+            continue
+        try:
+            found[name] = read_table(path).astype(object)
+        except CCMMError as exc:
+            problems.extend(exc.problems)
+    if len(found) == sum(p is not None for p in paths.values()):
+        try:
+            opening_schedule(found.get("opening_hours"), found.get("closures"))
+        except CCMMError as exc:
+            for problem in exc.problems:
+                name = "closures" if problem.startswith("closures") else "opening_hours"
+                problems.append(f"{paths[name] or paths['closures']}: {problem}")
+    return found
 
 
 def cmd_kpi(args: argparse.Namespace, progress: Progress) -> Outcome:

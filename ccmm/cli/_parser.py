@@ -228,6 +228,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="failure rows kept and shown per check (counts stay exact)",
     )
+    p.add_argument(
+        "--opening-hours",
+        type=input_file,
+        metavar="FILE",
+        help="opening hours: queue, channel, weekday (0 = Monday), opens, closes (HH:MM, in "
+        "the zone of interval_start); only intervals inside them must be present",
+    )
+    p.add_argument(
+        "--closures",
+        type=input_file,
+        metavar="FILE",
+        help="closed dates: date (YYYY-MM-DD), queue, channel (empty = every one)",
+    )
+    p.add_argument(
+        "--settings",
+        type=input_file,
+        metavar="FILE",
+        help="YAML settings of the checks: enabled, severity, reason, thresholds "
+        "(docs/settings.md)",
+    )
 
     p = add("kpi", cmd_kpi, "KPIs of an interval table, every one a ratio of sums.")
     p.add_argument("intervals", type=input_file, help="interval table (.csv, .parquet, .xlsx)")

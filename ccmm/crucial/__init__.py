@@ -18,6 +18,7 @@ from ccmm.crucial._report import (
     Status,
 )
 from ccmm.crucial._rules import CHECKS, PRINCIPLES, CheckDef, Principle
+from ccmm.crucial._settings import CheckSetting, CrucialSettings, adjustable_options, load_settings
 
 __all__ = [
     "CHECKS",
@@ -25,11 +26,15 @@ __all__ = [
     "PRINCIPLES",
     "CheckDef",
     "CheckResult",
+    "CheckSetting",
     "CrucialReport",
+    "CrucialSettings",
     "Principle",
     "PrincipleResult",
     "Status",
+    "adjustable_options",
     "check",
+    "load_settings",
 ]
 
 # The report module is private since 0.2.0; its public names live here. The old import path keeps

@@ -16,6 +16,7 @@ from typing import Any
 from ccmm._errors import InputDataError
 from ccmm._frames import frame_kind
 from ccmm._tables import load_table_spec
+from ccmm.crucial._calendar import Schedule, read_schedule
 from ccmm.crucial._engine import (
     Table,
     TableChecks,
@@ -30,6 +31,7 @@ from ccmm.crucial._pandas import PandasTable, load_table
 from ccmm.crucial._report import (
     CrucialReport,
 )
+from ccmm.crucial._settings import CrucialSettings, load_settings
 
 
 def check(
@@ -41,6 +43,9 @@ def check(
     as_of: dt.date | str,
     tolerance: float = 0.005,
     max_failures: int | None = None,
+    opening_hours: object | None = None,
+    closures: object | None = None,
+    settings: object | None = None,
 ) -> CrucialReport:
     """Check the CRUCIAL principles (clause 3.2) on a KPI fact table and its companions.
 
@@ -59,6 +64,21 @@ def check(
     check, the first in the report's order; every ``n_failures`` stays exact, and every output
     format (`to_dict`, ``to_json``, ``to_markdown``, ``to_html``) shows
     the capped table.
+
+    ``opening_hours`` (columns ``queue``, ``channel``, ``weekday`` 0 = Monday, ``opens``,
+    ``closes``: local ``HH:MM`` in the zone of ``interval_start``; empty queue or channel = every
+    one) and ``closures`` (``date``, ``queue``, ``channel``) change the interval grid (112.1)
+    for the queues and channels they name: only intervals inside opening hours must be present,
+    and a row outside them that carries volume (``offered > 0``) is an
+    ``outside_opening_hours`` failure (see ``docs/crucial.md``). Without them the grid is
+    checked as before. Any of the two may be a pandas, polars or Spark DataFrame.
+
+    ``settings`` (a mapping, a YAML file path or `CrucialSettings`; see ``docs/settings.md``)
+    switches checks off with a reason (``not_checked``, reason ``disabled: …``), makes a check's
+    failures warnings (listed with ``severity`` ``warning`` in ``failures``, not failing the
+    principle) or changes its thresholds (``crucial.yaml``'s options, e.g.
+    ``{"checks": {"definition_reviewed": {"max_age_months": 24}}}``); a ``tolerance`` set there
+    replaces the ``tolerance`` argument.
 
     Data problems are reported in the result, never raised. Raises
     [`InputDataError`][ccmm.InputDataError] only for input that cannot be checked at all: not a
@@ -79,7 +99,32 @@ def check(
         "intervals": intervals,
         "analysis_log": analysis_log,
     }
-    return check_tables(given, as_of=as_of, tolerance=tolerance, max_failures=max_failures)
+    return check_tables(
+        given,
+        as_of=as_of,
+        tolerance=tolerance,
+        max_failures=max_failures,
+        schedule=opening_schedule(opening_hours, closures),
+        settings=settings,
+    )
+
+
+def opening_schedule(opening_hours: object | None, closures: object | None) -> Schedule | None:
+    """The `Schedule` of ``opening_hours`` and ``closures`` (None without opening hours)."""
+    if opening_hours is None:
+        if closures is not None:
+            raise InputDataError("closures need opening_hours: give both, or neither")
+        return None
+    return read_schedule(_small(opening_hours), _small(closures))
+
+
+def _small(table: object) -> object:
+    """A small table (opening hours, closures) on the driver when it is a Spark frame."""
+    if table is not None and frame_kind(table) == "spark":
+        from ccmm._spark.crucial import spark_to_pandas
+
+        return spark_to_pandas(table)
+    return table
 
 
 def check_tables(
@@ -89,15 +134,25 @@ def check_tables(
     tolerance: float,
     max_failures: int | None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    schedule: Schedule | None = None,
+    settings: object | None = None,
 ) -> CrucialReport:
     """[`check`][ccmm.crucial.check] of the tables in ``given`` (facts and registry present),
-    with ``options`` (check id -> option -> value) replacing ``crucial.yaml``'s defaults."""
+    with ``options`` (check id -> option -> value) and then ``settings``' options replacing
+    ``crucial.yaml``'s defaults, and the interval grid read against the opening hours
+    ``schedule`` when given."""
+    chosen = load_settings(settings) if settings is not None else CrucialSettings()
+    run_options = {str(k): dict(v) for k, v in (options or {}).items()}
+    for check_id, given_options in chosen.options().items():
+        run_options.setdefault(check_id, {}).update(given_options)
+    derived = run_options.setdefault("derived_matches_components", {})
+    tolerance = derived.setdefault("tolerance", tolerance)
     day = check_date(as_of, tolerance)
     cap = check_max_failures(max_failures)
     problems: list[str] = []
     tables: dict[str, Table] = {}
     backends: dict[str, tuple[TableChecks, list[str]]] = {}
-    merged_options(options)  # an unknown check or option is refused before any work
+    merged_options(run_options)  # an unknown check or option is refused before any work
     for name, obj in given.items():
         if obj is None:
             continue
@@ -108,7 +163,15 @@ def check_tables(
     if problems:
         raise InputDataError("the tables cannot be checked", problems=problems)
     return run(
-        backends, tables, as_of=day, tolerance=float(tolerance), max_failures=cap, options=options
+        backends,
+        tables,
+        as_of=day,
+        tolerance=float(tolerance),
+        max_failures=cap,
+        options=run_options,
+        schedule=schedule,
+        severities={c: chosen.severity(c) for c in chosen.checks},
+        disabled=chosen.disabled(),
     )
 
 
@@ -137,4 +200,4 @@ def _backend(name: str, obj: object, tables: dict[str, Table]) -> tuple[TableChe
     return PandasTable(table), [str(c) for c in table.frame.columns]
 
 
-__all__ = ["check", "check_tables"]
+__all__ = ["check", "check_tables", "opening_schedule"]

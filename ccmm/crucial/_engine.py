@@ -27,6 +27,7 @@ from ccmm._cells import MISSING, as_date, fmt
 from ccmm._errors import InputDataError
 from ccmm._exact import EXACT_TEXT
 from ccmm._tables import TableSpec, missing_columns
+from ccmm.crucial._calendar import Schedule, compare_with_hours, expected_starts
 from ccmm.crucial._evaluate import (
     as_float,
     exact_sum,
@@ -56,8 +57,10 @@ from ccmm.crucial._rules import (
     Principle,
     ReferencedWhenFlagged,
     RowRule,
+    Severity,
     TextPresent,
     default_options,
+    row_rule_with,
     row_rules,
 )
 from ccmm.crucial.schemas import (
@@ -123,10 +126,24 @@ def require_unique_columns(name: str, columns: Sequence[object]) -> None:
 
 class Collector:
     """Collects failure frames and per-check outcomes; holds the run's options per check id
-    (``crucial.yaml``'s defaults, each check's replaced by ``options`` where given)."""
+    (``crucial.yaml``'s defaults, each check's replaced by ``options`` where given), the
+    centre's opening hours (``schedule``; None: every queue is expected around the clock) and
+    the run's settings (severity per check, checks switched off with their reason)."""
 
-    def __init__(self, options: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        *,
+        schedule: Schedule | None = None,
+        severities: Mapping[str, Severity] | None = None,
+        disabled: Mapping[str, str] | None = None,
+    ) -> None:
         self.options = merged_options(options)
+        self.schedule = schedule
+        #: How a failure of each check counts (``crucial.yaml``'s severity unless settings say).
+        self.severities = {c.id: c.severity for c in CHECKS} | dict(severities or {})
+        #: Checks switched off by settings -> the reason given.
+        self.disabled = dict(disabled or {})
         self.frames: list[pd.DataFrame] = []
         self.checked: dict[str, int] = defaultdict(int)
         self.failed: dict[str, int] = defaultdict(int)
@@ -169,6 +186,7 @@ class Collector:
                     "column": [column] * n if isinstance(column, str) else list(column),
                     "value": list(values),
                     "message": list(messages),
+                    "severity": self.severities[check],
                 },
                 columns=list(FAILURE_COLUMNS),
             )
@@ -353,6 +371,95 @@ def grid_problem(
     )
 
 
+def missing_inside_hours(start: pd.Timestamp) -> str:
+    """The ``interval_grid`` message of an interval inside opening hours that has no row."""
+    return fill(
+        "interval_grid",
+        problem=f"no interval starting {fmt(start)} although it is inside opening hours",
+    )
+
+
+def skip_grid(out: Collector, reason: str) -> None:
+    """The interval grid (and, with opening hours, the outside-hours check) cannot run."""
+    out.skip("interval_grid", reason)
+    if out.schedule is not None:
+        out.skip("outside_opening_hours", reason)
+
+
+def scheduled_rows(queue: np.ndarray, channel: np.ndarray, schedule: Schedule) -> np.ndarray:
+    """Per row: whether opening hours name its queue and channel (the calendar applies)."""
+    keys = pd.Series([f"{q}\x00{c}" for q, c in zip(queue, channel, strict=True)], dtype=object)
+    known = {k: schedule.scheduled(*k.split("\x00", 1)) for k in keys.unique()}
+    return np.asarray(keys.map(known).to_numpy(dtype=bool))
+
+
+def unscheduled_breaks(
+    table: Table,
+    breaks: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    schedule: Schedule,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The grid breaks (earlier rows, later rows, earlier end, later start) that stay findings
+    with opening hours: every overlap, and the gaps of queues no opening hours name (a
+    scheduled queue's gaps are the inside intervals it lacks, `report_against_hours`)."""
+    earlier, later, end, start = breaks
+    frame = table.frame
+    queue = fmt_many(frame["queue"].iloc[later].reset_index(drop=True))
+    channel = fmt_many(frame["channel"].iloc[later].reset_index(drop=True))
+    keep = (start < end) | ~scheduled_rows(queue, channel, schedule)
+    return earlier[keep], later[keep], end[keep], start[keep]
+
+
+def report_against_hours(table: Table, out: Collector, schedule: Schedule) -> None:
+    """Report the intervals inside opening hours that ``table`` (a pandas view of an interval
+    table) lacks (``interval_grid``) and its rows outside opening hours that carry volume
+    (``outside_opening_hours``)."""
+    frame = table.frame
+    start = frame["interval_start"]
+    zone = start.dt.tz
+    minutes = as_float(frame["interval_minutes"])
+    valid = ~start.isna().to_numpy() & ~np.isnan(minutes)
+    queue, channel = fmt_many(frame["queue"]), fmt_many(frame["channel"])
+    offered = as_float(frame["offered"]) if "offered" in frame.columns else np.zeros(len(frame))
+    rows = np.flatnonzero(valid)
+    ns = start.dt.tz_convert("UTC").array.as_unit("ns").asi8
+    found = compare_with_hours(
+        queue[rows],
+        channel[rows],
+        ns[rows],
+        minutes[rows],
+        offered[rows],
+        schedule=schedule,
+        time_zone=str(zone),
+    )
+    scheduled = scheduled_rows(queue[rows], channel[rows], schedule)
+    out.run("outside_opening_hours", int(scheduled.sum()))
+    if found.missing:
+        starts = [pd.Timestamp(at, tz="UTC").tz_convert(zone) for _, _, at in found.missing]
+        out.add(
+            "interval_grid",
+            "intervals",
+            [
+                f"interval_start={fmt(at)}, queue={q}, channel={c}"
+                for at, (q, c, _) in zip(starts, found.missing, strict=True)
+            ],
+            "interval_start",
+            [fmt(at) for at in starts],
+            [missing_inside_hours(at) for at in starts],
+        )
+    positions = rows[found.outside]
+    out.add(
+        "outside_opening_hours",
+        "intervals",
+        row_keys(table, positions),
+        "offered",
+        [fmt(offered[p]) for p in positions],
+        [
+            fill("outside_opening_hours", start=fmt(start.iloc[p]), offered=fmt(offered[p]))
+            for p in positions
+        ],
+    )
+
+
 def check_date(as_of: object, tolerance: object) -> dt.date:
     """The date checked as of; raises unless ``tolerance`` is a number in [0, 1)."""
     day = as_date(as_of)
@@ -388,6 +495,8 @@ def assemble(
         failures = pd.concat(out.frames, ignore_index=True)
     else:
         failures = pd.DataFrame({c: pd.Series(dtype=object) for c in FAILURE_COLUMNS})
+    if out.disabled:  # a check switched off by settings reports nothing
+        failures = failures[~failures["check"].isin(list(out.disabled))]
     order = {p: i for i, p in enumerate(PRINCIPLES)}
     check_order = {c.id: i for i, c in enumerate(CHECKS)}
     failures = (
@@ -407,7 +516,11 @@ def assemble(
                 continue
             status: Status
             reason = ""
-            if c.id in out.ran:
+            n_checked, n_failures = out.checked[c.id], out.failed[c.id]
+            if c.id in out.disabled:
+                status, reason = "not_checked", f"disabled: {out.disabled[c.id]}"
+                n_checked = n_failures = 0
+            elif c.id in out.ran:
                 status = "fail" if out.failed[c.id] else "pass"
                 if status == "pass" and out.checked[c.id] == 0:
                     status, reason = "not_checked", NO_ROWS  # nothing looked at passed nothing
@@ -423,15 +536,21 @@ def assemble(
                     summary=c.summary,
                     status=status,
                     reason=reason,
-                    n_checked=out.checked[c.id],
-                    n_failures=out.failed[c.id],
+                    n_checked=n_checked,
+                    n_failures=n_failures,
+                    severity=out.severities[c.id],
                 )
             )
         ran = [r for r in results if r.status != "not_checked"]
-        failed = [r for r in ran if r.status == "fail"]
+        # A warning-severity check that found failures lists them but does not fail the principle.
+        failed = [r for r in ran if r.status == "fail" and r.severity == "error"]
+        warned = [r for r in ran if r.status == "fail" and r.severity == "warning"]
         skipped = [r for r in results if r.status == "not_checked"]
         p_status: Status = "fail" if failed else ("pass" if ran else "not_checked")
-        reason = "; ".join(f"{r.check} ({r.item}) not checked: {r.reason}" for r in skipped)
+        reason = "; ".join(
+            [f"{r.check} ({r.item}) not checked: {r.reason}" for r in skipped]
+            + [f"{r.check} ({r.item}) failed as a warning" for r in warned]
+        )
         principles[principle] = PrincipleResult(
             principle=principle,
             items=tuple(sorted({c.item for c in CHECKS if c.principle == principle})),
@@ -475,6 +594,8 @@ def applicable_rules(name: str, columns: Sequence[str], out: Collector) -> list[
         absent = [c for c in rule.columns if c not in present]
         if absent:
             out.skip(rule.check, f"{name} has no column {', '.join(absent)}")
+        elif out.options[rule.check] != dict(CHECK_BY_ID[rule.check].options):
+            found.append(row_rule_with(rule.check, out.options[rule.check]))  # e.g. at_most
         else:
             found.append(rule)
     return found
@@ -488,13 +609,18 @@ def run(
     tolerance: float,
     max_failures: int | None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    schedule: Schedule | None = None,
+    severities: Mapping[str, Severity] | None = None,
+    disabled: Mapping[str, str] | None = None,
 ) -> CrucialReport:
     """Every check, in order: each table's column checks and row rules by its backend
     (``backends``: table name -> (backend, column names)), the interval grid, then the
-    cross-table checks on the pandas ``tables`` (facts, registry, analysis log)."""
+    cross-table checks on the pandas ``tables`` (facts, registry, analysis log). With the opening
+    hours ``schedule`` the grid expects only the intervals inside them; ``severities`` and
+    ``disabled`` (check id -> reason) are a run's settings."""
     from ccmm.crucial._facts import adjusted_rows, fact_checks, registry_checks, registry_of
 
-    out = Collector(options)
+    out = Collector(options, schedule=schedule, severities=severities, disabled=disabled)
     for name in ("registry", "facts", "intervals", "analysis_log"):
         if name in backends:
             backend, columns = backends[name]
@@ -504,7 +630,7 @@ def run(
     else:
         for rule in row_rules("intervals"):
             out.skip(rule.check, "no interval table given")
-        out.skip("interval_grid", "no interval table given")
+        skip_grid(out, "no interval table given")
     reg = registry_of(tables["registry"])
     registry_checks(reg, out, as_of)
     gaps = fact_checks(tables["facts"], reg, tables.get("analysis_log"), out, tolerance)
@@ -520,6 +646,7 @@ __all__ = [
     "Predicate",
     "ReferencedWhenFlagged",
     "RowRule",
+    "Schedule",
     "Table",
     "TableChecks",
     "TextPresent",
@@ -529,6 +656,7 @@ __all__ = [
     "check_date",
     "check_max_failures",
     "exact_sum",
+    "expected_starts",
     "fill",
     "fmt",
     "fmt_many",
@@ -536,7 +664,9 @@ __all__ = [
     "grid_problem",
     "is_count_or_duration",
     "merged_options",
+    "missing_inside_hours",
     "quoted",
+    "report_against_hours",
     "report_grid",
     "report_row_rule",
     "report_schema_cases",
@@ -547,8 +677,11 @@ __all__ = [
     "rule_ok",
     "rule_value",
     "run",
+    "scheduled_rows",
     "schema_cases",
     "schema_run",
+    "skip_grid",
     "text_missing",
     "truthy",
+    "unscheduled_breaks",
 ]

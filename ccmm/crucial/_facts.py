@@ -113,7 +113,8 @@ def registry_checks(reg: Registry, out: Collector, as_of: dt.date) -> None:
     metric_text = [fmt(v) for v in frame["metric"].to_numpy(dtype=object)]
     # 109.2: definition, collection process and owner are written down.
     out.run("registry_row_documented", n)
-    for column in ("definition", "collection_process", "owner"):
+    documented = [str(c) for c in out.option("registry_row_documented", "columns")]
+    for column in (c for c in documented if c in frame.columns):
         positions = np.flatnonzero(text_missing(frame[column]))
         out.add(
             "registry_row_documented",
@@ -163,7 +164,7 @@ def registry_checks(reg: Registry, out: Collector, as_of: dt.date) -> None:
         [MISSING] * len(positions),
         [fill("metric_has_direction", metric=metric_text[p]) for p in positions],
     )
-    # 114.3: reviewed within 12 months of as_of.
+    # 114.3: reviewed within max_age_months (12 by default) of as_of.
     out.run("definition_reviewed", n)
     cutoff = pd.Timestamp(as_of) - pd.DateOffset(
         months=int(out.option("definition_reviewed", "max_age_months"))

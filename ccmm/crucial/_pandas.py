@@ -19,6 +19,7 @@ from ccmm.crucial._engine import (
     RowRule,
     Table,
     grid_breaks,
+    report_against_hours,
     report_grid,
     report_row_rule,
     report_schema_cases,
@@ -27,6 +28,8 @@ from ccmm.crucial._engine import (
     rule_ok,
     schema_cases,
     schema_run,
+    skip_grid,
+    unscheduled_breaks,
 )
 
 
@@ -74,10 +77,16 @@ def apply_row_rule(rule: RowRule, table: Table, out: Collector) -> None:
 def interval_grid(table: Table, out: Collector) -> None:
     breaks = grid_breaks(table.frame)
     if breaks is None:
-        out.skip("interval_grid", "interval_start is not time-zone aware")
+        skip_grid(out, "interval_start is not time-zone aware")
         return
     out.run("interval_grid", len(table.frame))
-    report_grid(table, *breaks, out)
+    if out.schedule is None:
+        report_grid(table, *breaks, out)
+        return
+    # With opening hours, a scheduled queue's gaps are the intervals inside hours it lacks, not
+    # every night the centre was closed.
+    report_grid(table, *unscheduled_breaks(table, breaks, out.schedule), out)
+    report_against_hours(table, out, out.schedule)
 
 
 class PandasTable:

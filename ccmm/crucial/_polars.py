@@ -38,12 +38,15 @@ from ccmm.crucial._engine import (
     Table,
     TextPresent,
     grid_breaks,
+    report_against_hours,
     report_grid,
     report_row_rule,
     report_schema_cases,
     rule_ok,
     schema_cases,
     schema_run,
+    skip_grid,
+    unscheduled_breaks,
 )
 
 #: Nanoseconds per minute, as a float: the pandas engine computes interval ends the same way.
@@ -210,9 +213,18 @@ def _grid(frame: pl.DataFrame, out: Collector) -> None:
     schema = frame.schema
     start_type = schema["interval_start"]
     if not (isinstance(start_type, pl.Datetime) and start_type.time_zone is not None):
-        out.skip("interval_grid", "interval_start is not time-zone aware")
+        skip_grid(out, "interval_start is not time-zone aware")
         return
     columns = ["interval_start", "interval_minutes", "queue", "channel"]
+    if out.schedule is not None:
+        # The calendar compares the four grid columns and the volume, read into pandas.
+        view = _pandas_view(frame, [*columns, "offered"])
+        breaks = grid_breaks(view.frame)  # never None: the start is zoned, checked above
+        out.run("interval_grid", frame.height)
+        if breaks is not None:
+            report_grid(view, *unscheduled_breaks(view, breaks, out.schedule), out)
+        report_against_hours(view, out, out.schedule)
+        return
     pandas_grid = not (
         _is_number(schema["interval_minutes"])
         and _groupable(schema["queue"])

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from ccmm._model import FrozenModel
-from ccmm.crucial._rules import PRINCIPLES, Principle
+from ccmm.crucial._rules import PRINCIPLES, Principle, Severity
 
 Status = Literal["pass", "fail", "not_checked"]
 
@@ -26,11 +26,14 @@ FAILURE_COLUMNS: tuple[str, ...] = (
     "column",
     "value",
     "message",
+    "severity",
 )
 
 
 class CheckResult(FrozenModel):
-    """One named check: ``status``, why it was not run (``reason``), rows checked and failing."""
+    """One named check: ``status``, why it was not run (``reason``), rows checked and failing,
+    and how its failures count (``severity``: a ``warning`` check's failures are listed but do
+    not fail its principle)."""
 
     check: str
     item: str
@@ -40,6 +43,7 @@ class CheckResult(FrozenModel):
     reason: str = ""
     n_checked: int = 0
     n_failures: int = 0
+    severity: Severity = "error"
 
 
 class PrincipleResult(FrozenModel):

@@ -11,7 +11,7 @@ which principle a defect belongs to.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from types import MappingProxyType
 from typing import Any, Literal
@@ -171,6 +171,13 @@ def _row_rule_of(check: CheckDef) -> RowRule:
     return _rule(check.id, relation.table, predicate)
 
 
+def row_rule_with(check: str, options: Mapping[str, Any]) -> RowRule:
+    """The row rule of ``kind: row_rule`` check ``check`` evaluated with ``options`` (a run's
+    settings, e.g. another ``at_most`` bound) instead of ``crucial.yaml``'s."""
+    definition = CHECK_BY_ID[check]
+    return _row_rule_of(replace(definition, options=MappingProxyType(dict(options))))
+
+
 ROW_RULES: tuple[RowRule, ...] = tuple(_row_rule_of(c) for c in CHECKS if c.kind == "row_rule")
 
 
@@ -195,5 +202,6 @@ __all__ = [
     "TextPresent",
     "default_options",
     "load_checks",
+    "row_rule_with",
     "row_rules",
 ]

@@ -124,8 +124,13 @@ class Context:
         *,
         allow_approved_adjustments: bool = False,
         attainment_window_months: int | None = None,
+        opening_hours: object | None = None,
+        closures: object | None = None,
     ) -> None:
         self.originals = originals
+        # The centre's opening hours and closed dates, for the interval grid (112.1).
+        self.opening_hours = opening_hours
+        self.closures = closures
         self.frames = frames
         self.as_of = as_of
         self.allow_approved_adjustments = allow_approved_adjustments
@@ -164,6 +169,8 @@ class Context:
             intervals=o.get("intervals"),
             analysis_log=o.get("analysis_log"),
             as_of=self.as_of,
+            opening_hours=self.opening_hours,
+            closures=self.closures,
         )
 
     @cached_property
@@ -252,6 +259,8 @@ def _crucial(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     result = next(
         (r for p in report.principles.values() for r in p.checks if r.check == check_id), None
     )
+    if result is None and definition.kind == "outside_opening_hours":
+        return _not_run(summary, "needs opening_hours", ("opening_hours",))
     if result is None:
         # A schema check that no column constrains (e.g. no column has a maximum).
         return _not_run(summary, "no column of the tables has this constraint", ())

@@ -12,6 +12,7 @@ from ccmm._errors import InputDataError
 from ccmm._loader import load_standard
 from ccmm._model import trusted
 from ccmm._tables import load_table_spec, missing_columns
+from ccmm.crucial._check import opening_schedule
 from ccmm.evidence._args import shown, type_name
 from ccmm.evidence._checks import CHECK_KINDS, TABLES, Context, Outcome
 from ccmm.evidence._mapping import EvidenceMap, load_evidence_map
@@ -98,6 +99,8 @@ def suggest(
     as_of: dt.date | str,
     allow_approved_adjustments: bool = False,
     attainment_window_months: int | None = None,
+    opening_hours: object | None = None,
+    closures: object | None = None,
 ) -> Suggestions:
     """Suggest ratings for the items of CC-CMM-OC 2017 that the centre's data can judge.
 
@@ -107,6 +110,9 @@ def suggest(
     hand edit fails 114.2); the result records the setting. ``attainment_window_months`` is the
     number of complete months before ``as_of`` over which 127 and 128 judge target attainment
     (the share test must pass in each of them; default: the mapping's ``window_months``, 3).
+    ``opening_hours`` and ``closures`` (tables as for [`ccmm.crucial.check`][]) let the interval
+    grid of 112.1 expect only the intervals inside the centre's opening hours and add the
+    ``outside_opening_hours`` check to its evidence.
     For every item of the evidence mapping
     whose checks can all run on the tables given, the F-Rate (and, where the data shows a method
     exists, the C-Rate) is the lowest grade among its checks, with every check's figures and
@@ -124,6 +130,7 @@ def suggest(
             f"{type_name(allow_approved_adjustments)}"
         )
     window = check_window(attainment_window_months)
+    opening_schedule(opening_hours, closures)  # bad opening hours are refused before any work
     given: dict[str, object] = {
         "registry": registry,
         "facts": facts,
@@ -140,6 +147,8 @@ def suggest(
         day,
         allow_approved_adjustments=allow_approved_adjustments,
         attainment_window_months=window,
+        opening_hours=opening_hours,
+        closures=closures,
     )
     cache: dict[str, Evidence] = {}
 
