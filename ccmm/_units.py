@@ -85,7 +85,7 @@ def _declared_pairs(declared: object) -> list[tuple[Any, Any]]:
     columns = getattr(declared, "columns", None)
     if columns is not None and {"unit", "kind"} <= {str(c) for c in columns}:
         frame: Any = declared
-        return list(zip(frame["unit"].tolist(), frame["kind"].tolist(), strict=True))
+        return list(zip(list(frame["unit"]), list(frame["kind"]), strict=True))  # pandas or polars
     raise InputDataError(
         "units must be a mapping (unit -> kind) or a DataFrame with columns 'unit' and 'kind', "
         f"got {type(declared).__name__}"

@@ -103,8 +103,8 @@ def test_a_berlin_centre_passes_inside_hours_and_fails_naming_the_gap_and_the_ni
     _scenarios(backend)
 
 
-@pytest.mark.spark
-def test_the_same_three_results_on_spark() -> None:
+def spark_session(zone: str) -> Any:
+    """A local Spark session whose session time zone is ``zone`` (opening hours are read in it)."""
     from pyspark.sql import SparkSession
 
     spark = (
@@ -113,6 +113,13 @@ def test_the_same_three_results_on_spark() -> None:
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
     )
+    spark.conf.set("spark.sql.session.timeZone", zone)
+    return spark
+
+
+@pytest.mark.spark
+def test_the_same_three_results_on_spark() -> None:
+    spark = spark_session(ZONE)
     _scenarios("spark", spark)
     # Opening hours given as a Spark frame are read on the driver.
     from test_spark import to_spark

@@ -308,16 +308,10 @@ def test_the_options_defaults_are_today_s_behaviour() -> None:
 
 @pytest.mark.spark
 def test_spark_intervals_take_the_same_settings() -> None:
-    from pyspark.sql import SparkSession
+    from test_opening_hours_check import spark_session
     from test_spark import to_spark
 
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.session.timeZone", "Europe/Berlin")
-        .getOrCreate()
-    )
+    spark = spark_session("Europe/Berlin")
     example = load_example("clean")
     intervals = _intervals_of(45)
     chosen = {"checks": {"interval_granularity": {"severity": "warning", "at_most": 40}}}

@@ -7,9 +7,7 @@ import json
 from pathlib import Path
 
 from test_cli import crucial_args, run, run_json
-
-from ccmm.crucial import check
-from ccmm.crucial.examples import EXAMPLE_AS_OF, load_example
+from test_settings import _dirty, _run
 
 SETTINGS = (
     "checks:\n"
@@ -24,16 +22,7 @@ def test_check_with_settings_equals_the_library(tmp_path: Path) -> None:
     path.write_text(SETTINGS, encoding="utf-8")
     code, doc = run_json("check", *crucial_args("dirty"), "--settings", str(path))
     report = doc["sections"][0]["report"]  # type: ignore[index]
-    t = load_example("dirty")
-    expected = check(
-        t.facts,
-        registry=t.registry,
-        intervals=t.intervals,
-        analysis_log=t.analysis_log,
-        as_of=EXAMPLE_AS_OF,
-        settings=path,
-        max_failures=50,
-    ).to_dict()
+    expected = _run(_dirty(), settings=path, max_failures=50).to_dict()
     assert report["principles"] == json.loads(json.dumps(expected["principles"]))
     assert report["tolerance"] == 0.01
     reviewed = [

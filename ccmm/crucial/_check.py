@@ -16,6 +16,7 @@ from typing import Any
 from ccmm._errors import InputDataError
 from ccmm._frames import frame_kind
 from ccmm._tables import load_table_spec
+from ccmm._units import unit_kinds
 from ccmm.crucial._calendar import Schedule, read_schedule
 from ccmm.crucial._engine import (
     Table,
@@ -46,6 +47,7 @@ def check(
     opening_hours: object | None = None,
     closures: object | None = None,
     settings: object | None = None,
+    units: object | None = None,
 ) -> CrucialReport:
     """Check the CRUCIAL principles (clause 3.2) on a KPI fact table and its companions.
 
@@ -80,6 +82,12 @@ def check(
     ``{"checks": {"definition_reviewed": {"max_age_months": 24}}}``); a ``tolerance`` set there
     replaces the ``tolerance`` argument.
 
+    ``units`` is the registry's own units table: columns ``unit`` and ``kind`` (ratio, percent,
+    duration, count, currency or score), or a mapping unit -> kind. Its units pass the
+    registry's unit check (110.1) and count as their kind: a declared percent unit is held to
+    [0, 100] (115.1) and scaled by 100 against numerator / denominator (115.2). Every ISO 4217
+    code is a currency unit without it.
+
     Data problems are reported in the result, never raised. Raises
     [`InputDataError`][ccmm.InputDataError] only for input that cannot be checked at all: not a
     DataFrame, or required columns missing (every such problem of every table is listed at once).
@@ -106,6 +114,7 @@ def check(
         max_failures=max_failures,
         schedule=opening_schedule(opening_hours, closures),
         settings=settings,
+        units=units,
     )
 
 
@@ -136,12 +145,14 @@ def check_tables(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     schedule: Schedule | None = None,
     settings: object | None = None,
+    units: object | None = None,
 ) -> CrucialReport:
     """[`check`][ccmm.crucial.check] of the tables in ``given`` (facts and registry present),
     with ``options`` (check id -> option -> value) and then ``settings``' options replacing
     ``crucial.yaml``'s defaults, and the interval grid read against the opening hours
     ``schedule`` when given."""
     chosen = load_settings(settings) if settings is not None else CrucialSettings()
+    kinds = unit_kinds(_small(units))  # a bad units table is refused before any work
     run_options = {str(k): dict(v) for k, v in (options or {}).items()}
     for check_id, given_options in chosen.options().items():
         run_options.setdefault(check_id, {}).update(given_options)
@@ -172,6 +183,7 @@ def check_tables(
         schedule=schedule,
         severities={c: chosen.severity(c) for c in chosen.checks},
         disabled=chosen.disabled(),
+        units=kinds,
     )
 
 

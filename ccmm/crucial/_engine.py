@@ -27,6 +27,7 @@ from ccmm._cells import MISSING, as_date, fmt
 from ccmm._errors import InputDataError
 from ccmm._exact import EXACT_TEXT
 from ccmm._tables import TableSpec, missing_columns
+from ccmm._units import unit_kinds
 from ccmm.crucial._calendar import Schedule, compare_with_hours, expected_starts
 from ccmm.crucial._evaluate import (
     as_float,
@@ -137,8 +138,11 @@ class Collector:
         schedule: Schedule | None = None,
         severities: Mapping[str, Severity] | None = None,
         disabled: Mapping[str, str] | None = None,
+        units: Mapping[str, str] | None = None,
     ) -> None:
         self.options = merged_options(options)
+        #: Unit name -> kind: the known units plus those the registry's ``units`` table declares.
+        self.units: dict[str, str] = dict(units) if units is not None else dict(unit_kinds())
         self.schedule = schedule
         #: How a failure of each check counts (``crucial.yaml``'s severity unless settings say).
         self.severities = {c.id: c.severity for c in CHECKS} | dict(severities or {})
@@ -267,6 +271,8 @@ def report_schema_cases(table: Table, n: int, cases: pd.DataFrame, out: Collecto
             else (raw_check if raw_check in known else "column_schema")
         )
         pos = None if index is None or pd.isna(index) else int(index)
+        if check == "column_allowed" and _declared_unit(spec, str(column), failure_case, out):
+            continue
         groups[(check, str(column))].append((pos, failure_case))
     for (check, column), cases_of in sorted(groups.items()):
         if check == "column_schema":
@@ -301,6 +307,14 @@ def report_schema_cases(table: Table, n: int, cases: pd.DataFrame, out: Collecto
             values,
             [fill(check, column=column, value=v, expected=expected) for v in values],
         )
+
+
+def _declared_unit(spec: TableSpec, column: str, value: object, out: Collector) -> bool:
+    """Whether ``value`` of a units column is a unit the run knows (one a ``units`` table
+    declares passes although the shipped schema does not list it)."""
+    if column not in spec.column_names or spec.column(column).allowed_vocabulary != "units":
+        return False
+    return isinstance(value, str) and value in out.units
 
 
 def report_row_rule(rule: RowRule, table: Table, positions: np.ndarray, out: Collector) -> None:
@@ -612,15 +626,19 @@ def run(
     schedule: Schedule | None = None,
     severities: Mapping[str, Severity] | None = None,
     disabled: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> CrucialReport:
     """Every check, in order: each table's column checks and row rules by its backend
     (``backends``: table name -> (backend, column names)), the interval grid, then the
     cross-table checks on the pandas ``tables`` (facts, registry, analysis log). With the opening
     hours ``schedule`` the grid expects only the intervals inside them; ``severities`` and
-    ``disabled`` (check id -> reason) are a run's settings."""
+    ``disabled`` (check id -> reason) are a run's settings; ``units`` (name -> kind) the units
+    known in this run (default: the shipped ones)."""
     from ccmm.crucial._facts import adjusted_rows, fact_checks, registry_checks, registry_of
 
-    out = Collector(options, schedule=schedule, severities=severities, disabled=disabled)
+    out = Collector(
+        options, schedule=schedule, severities=severities, disabled=disabled, units=units
+    )
     for name in ("registry", "facts", "intervals", "analysis_log"):
         if name in backends:
             backend, columns = backends[name]

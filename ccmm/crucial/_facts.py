@@ -382,8 +382,11 @@ def fact_checks(
         str(u): (float(lo), float(hi))
         for u, (lo, hi) in out.option("rate_in_range", "ranges").items()
     }
+    kind = _kinds_of(unit, out.units)
     for unit_name, (lo, hi) in ranges.items():
-        is_unit = unit == unit_name
+        # A range applies to the unit of that name and to every unit of that kind (a declared
+        # ``pct`` of kind percent is a percent).
+        is_unit = (unit == unit_name) | (kind == unit_name)
         bad |= is_unit & ((value < lo) | (value > hi))
     positions = np.flatnonzero(bad)
     out.add(
@@ -397,7 +400,7 @@ def fact_checks(
                 "rate_in_range",
                 metric=fmt(metric.iloc[p]),
                 unit=fmt(unit[p]),
-                expected="[{}, {}]".format(*map(fmt, ranges[str(unit[p])])),
+                expected="[{}, {}]".format(*map(fmt, _range_of(ranges, unit[p], kind[p]))),
                 value=fmt(value[p]),
             )
             for p in positions
@@ -410,6 +413,18 @@ def fact_checks(
         out.skip("derived_matches_components", "the facts have no numerator and denominator")
 
     return _gaps(frame, metric, value, target, direction, favourable)
+
+
+def _kinds_of(unit: np.ndarray, kinds: Mapping[str, str]) -> np.ndarray:
+    """The kind of each fact's registry unit (None where the unit is unknown or missing)."""
+    return np.asarray(pd.Series(unit, dtype=object).map(dict(kinds)).to_numpy(dtype=object))
+
+
+def _range_of(
+    ranges: Mapping[str, tuple[float, float]], unit: object, kind: object
+) -> tuple[float, float]:
+    """The range that applies to a unit: its own by name, else its kind's."""
+    return ranges[str(unit)] if str(unit) in ranges else ranges[str(kind)]
 
 
 def _improvable(facts: Table, reg: Registry, registered: np.ndarray, out: Collector) -> None:
@@ -477,8 +492,9 @@ def _derived(
     considered = has_num | has_den
     out.run("derived_matches_components", int(considered.sum()))
     factor = np.ones(len(frame))
+    kind = _kinds_of(unit, out.units)
     for unit_name, scale in UNIT_SCALE.items():
-        factor[unit == unit_name] = scale
+        factor[(unit == unit_name) | (kind == unit_name)] = scale
     with np.errstate(divide="ignore", invalid="ignore"):
         recomputed = factor * num / den
     both = has_num & has_den
