@@ -4,6 +4,7 @@ units pass the unit check (110.1) and count as their kind in the range (115.1) a
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -117,3 +118,24 @@ def test_any_declared_unit_of_a_kind_without_a_range_passes_reportable(
     assert "column_allowed" in _failing(_run(tables))
     report = _run(tables, units=pd.DataFrame({"unit": [name], "kind": [kind]}))
     assert _failing(report) == set()
+
+
+def test_ccmm_check_units_file(tmp_path: Path) -> None:
+    from test_cli import CRUCIAL, run
+
+    tables = _renamed("quality_score", "points")
+    tables["registry"].to_csv(tmp_path / "registry.csv", index=False)
+    args = [
+        str(CRUCIAL / "clean" / "facts.csv"),
+        "--registry",
+        str(tmp_path / "registry.csv"),
+        "--as-of",
+        str(EXAMPLE_AS_OF),
+        "-q",
+    ]
+    assert run("check", *args)[0] == 1  # `points` is not a known unit
+    pd.DataFrame({"unit": ["points"], "kind": ["score"]}).to_csv(tmp_path / "u.csv", index=False)
+    assert run("check", *args, "--units", str(tmp_path / "u.csv"))[0] == 0
+    pd.DataFrame({"unit": ["seconds"], "kind": ["count"]}).to_csv(tmp_path / "u.csv", index=False)
+    code, _, err = run("check", *args, "--units", str(tmp_path / "u.csv"))
+    assert code == 2 and "u.csv" in err and "'seconds' is a duration unit" in err

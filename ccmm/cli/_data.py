@@ -51,6 +51,7 @@ def cmd_check(args: argparse.Namespace, progress: Progress) -> Outcome:
             opening_hours=calendar.get("opening_hours"),
             closures=calendar.get("closures"),
             settings=args.settings,
+            units=calendar.get("units"),
         )
     report = Report(
         title=Text(en="CRUCIAL data-quality check", zh="CRUCIAL 数据质量检查"),
@@ -64,12 +65,13 @@ def cmd_check(args: argparse.Namespace, progress: Progress) -> Outcome:
 
 
 def _calendar(args: argparse.Namespace, problems: list[str]) -> dict[str, pd.DataFrame]:
-    """The opening hours and closures files as tables (their times are read in the zone of
-    ``interval_start``); a problem names the file, appended to ``problems``."""
+    """The opening hours, closures and units files as tables (times are read in the zone of
+    ``interval_start``), checked; a problem names the file, appended to ``problems``."""
+    from ccmm._units import unit_kinds
     from ccmm.cli._tables import read_table
     from ccmm.crucial._check import opening_schedule
 
-    paths = {"opening_hours": args.opening_hours, "closures": args.closures}
+    paths = {"opening_hours": args.opening_hours, "closures": args.closures, "units": args.units}
     found: dict[str, pd.DataFrame] = {}
     for name, path in paths.items():
         if path is None:
@@ -78,13 +80,19 @@ def _calendar(args: argparse.Namespace, problems: list[str]) -> dict[str, pd.Dat
             found[name] = read_table(path).astype(object)
         except CCMMError as exc:
             problems.extend(exc.problems)
-    if len(found) == sum(p is not None for p in paths.values()):
+    if len(found) < sum(p is not None for p in paths.values()):
+        return found  # a file could not be read: that is the problem to report
+    try:
+        opening_schedule(found.get("opening_hours"), found.get("closures"))
+    except CCMMError as exc:
+        for problem in exc.problems:
+            name = "closures" if problem.startswith("closures") else "opening_hours"
+            problems.append(f"{paths[name] or paths['closures']}: {problem}")
+    if "units" in found:
         try:
-            opening_schedule(found.get("opening_hours"), found.get("closures"))
+            unit_kinds(found["units"])
         except CCMMError as exc:
-            for problem in exc.problems:
-                name = "closures" if problem.startswith("closures") else "opening_hours"
-                problems.append(f"{paths[name] or paths['closures']}: {problem}")
+            problems.extend(f"{paths['units']}: {p}" for p in exc.problems)
     return found
 
 

@@ -248,6 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="YAML settings of the checks: enabled, severity, reason, thresholds "
         "(docs/settings.md)",
     )
+    p.add_argument(
+        "--units",
+        type=input_file,
+        metavar="FILE",
+        help="the registry's own units: columns unit, kind (ratio, percent, duration, count, "
+        "currency, score)",
+    )
 
     p = add("kpi", cmd_kpi, "KPIs of an interval table, every one a ratio of sums.")
     p.add_argument("intervals", type=input_file, help="interval table (.csv, .parquet, .xlsx)")
