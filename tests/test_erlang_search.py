@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccmm import staffing as e
-from ccmm.staffing._erlang_core import _BLOCK, _Guide, _min_agents
+from ccmm.staffing._erlang_core import _BLOCK, _Guide, _min_agents, empty_answer
 from ccmm.staffing._inputs import MAX_SEARCH_TRAFFIC
 
 edge_traffic = st.one_of(
@@ -78,8 +78,9 @@ def test_the_guess_only_saves_time_same_agents_as_searching_from_the_smallest_st
     aht = np.array([r[1] for r in rows])
     guide = _Guide(sl_target=target, sl_seconds=seconds, asa_target=asa)
     minimum = np.zeros(traffic.size, dtype=np.int64)
-    guessed = _min_agents(traffic, aht, minimum=minimum, guide=guide)
-    plain = _min_agents(traffic, aht, minimum=minimum, guide=guide, use_guess=False)
+    guessed, plain = empty_answer(traffic.size), empty_answer(traffic.size)
+    _min_agents(traffic, aht, minimum=minimum, guide=guide, out=guessed)
+    _min_agents(traffic, aht, minimum=minimum, guide=guide, out=plain, use_guess=False)
     np.testing.assert_array_equal(guessed.agents, plain.agents)
     np.testing.assert_allclose(guessed.wait, plain.wait, rtol=1e-9)
 

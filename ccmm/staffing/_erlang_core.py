@@ -341,6 +341,13 @@ class ErlangCAnswer(NamedTuple):
     decay: FloatArray  # exp(-(agents - traffic)·T/AHT) for the search's threshold T
 
 
+def empty_answer(size: int) -> ErlangCAnswer:
+    """Uninitialised `ErlangCAnswer` arrays for ``size`` elements."""
+    return ErlangCAnswer(
+        np.empty(size, dtype=np.int64), np.empty(size), np.empty(size), np.empty(size)
+    )
+
+
 def min_agents_erlang_c(
     traffic: FloatArray,
     aht: FloatArray,
@@ -356,18 +363,20 @@ def min_agents_erlang_c(
     arrays stay in the core's cache through the whole search, as in the sweeps.
     """
     guide = _Guide(sl_target=sl_target, sl_seconds=sl_seconds, asa_target=asa_target)
-    if traffic.size <= _BLOCK:
-        return _min_agents(traffic, aht, minimum=minimum, guide=guide)
-    parts = [
+    size = traffic.size
+    found = empty_answer(size)
+    for low in range(0, size, _BLOCK):
+        part = slice(low, low + _BLOCK)
         _min_agents(
-            traffic[low : low + _BLOCK],
-            aht[low : low + _BLOCK],
-            minimum=minimum[low : low + _BLOCK],
+            traffic[part],
+            aht[part],
+            minimum=minimum[part],
             guide=guide,
+            out=ErlangCAnswer(
+                found.agents[part], found.blocking[part], found.wait[part], found.decay[part]
+            ),
         )
-        for low in range(0, traffic.size, _BLOCK)
-    ]
-    return ErlangCAnswer(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+    return found
 
 
 def _min_agents(
@@ -376,9 +385,10 @@ def _min_agents(
     *,
     minimum: IntArray,
     guide: _Guide,
+    out: ErlangCAnswer,
     use_guess: bool = True,
-) -> ErlangCAnswer:
-    """`min_agents_erlang_c` on one block.
+) -> None:
+    """`min_agents_erlang_c` on one block, written into ``out`` (arrays of the block's size).
 
     The square-root staffing guess (usually one or two agents below the answer) is the first
     candidate; one warm-up sweep brings every element's Erlang B there, then candidates are
@@ -392,17 +402,19 @@ def _min_agents(
     state = _Climb(traffic, aht, first.astype(np.float64), _erlang_b_at(traffic, first, root))
     state.start_decay(guide.sl_seconds)
     ok = guide.passes(state.wait, state.decay, state.excess, aht)
-    found = ErlangCAnswer(first.copy(), state.b.copy(), state.wait.copy(), state.decay.copy())
+    for column, value in zip(out, (first, state.b, state.wait, state.decay), strict=True):
+        column[...] = value
     # A guess that already passes says nothing about n - 1: redo those from the floor.
     redo = ok & (state.n > floor_n)
     if np.any(redo):
         idx = np.flatnonzero(redo)
-        again = _min_agents(
-            traffic[idx], aht[idx], minimum=minimum[idx], guide=guide, use_guess=False
+        again = empty_answer(idx.size)
+        _min_agents(
+            traffic[idx], aht[idx], minimum=minimum[idx], guide=guide, out=again, use_guess=False
         )
-        for mine, theirs in zip(found, again, strict=True):
-            mine[idx] = theirs
-    done = ok  # (passing at the first candidate: ``found`` already holds it)
+        for column, value in zip(out, again, strict=True):
+            column[idx] = value
+    done = ok  # (passing at the first candidate: ``out`` already holds it)
     # Full-width steps while most elements are still climbing (no gathers), then only the rest.
     rows: NDArray[np.intp] | None = None
     while not np.all(done):
@@ -412,12 +424,11 @@ def _min_agents(
             done = np.zeros(rows.size, dtype=np.bool_)
         state.step()
         ok = guide.passes(state.wait, state.decay, state.excess, state.aht) & ~done
-        values = (state.n.astype(np.int64), state.b, state.wait, state.decay)
+        values = (state.n, state.b, state.wait, state.decay)
         if rows is None:
-            for mine, value in zip(found, values, strict=True):
-                np.copyto(mine, value, where=ok)
+            for column, value in zip(out, values, strict=True):
+                np.copyto(column, value, where=ok, casting="unsafe")  # n: whole numbers
         elif np.any(ok):
-            for mine, value in zip(found, values, strict=True):
-                mine[rows[ok]] = value[ok]
+            for column, value in zip(out, values, strict=True):
+                column[rows[ok]] = value[ok]
         done |= ok
-    return found
