@@ -333,6 +333,42 @@ def test_definitions_are_applied_and_recorded() -> None:
     assert record.handling_seconds_from == "talk_seconds + hold_seconds + acw_seconds"
 
 
+_NOT_A_DEFINITION = st.one_of(
+    st.none(),
+    st.text(max_size=12).filter(
+        lambda t: (
+            t not in {"offered", "answered", "offered_less_short_abandons", "all"}
+            and t != "excluding_short"
+        )
+    ),
+    st.integers(),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@given(
+    option=st.sampled_from(["service_level_definition", "abandon_definition"]),
+    value=_NOT_A_DEFINITION,
+)
+def test_a_definition_that_is_not_a_choice_is_refused_naming_the_option(
+    option: str, value: object
+) -> None:
+    # None used to be taken as "the agent table" and ended in a KeyError.
+    with pytest.raises(InputDataError) as caught:
+        compute(small_table(), by=("queue",), **{option: value})
+    assert len(caught.value.problems) == 1
+    assert caught.value.problems[0].startswith(f"{option} must be one of ")
+
+
+def test_both_bad_definitions_are_reported_at_once() -> None:
+    with pytest.raises(InputDataError) as caught:
+        compute(small_table(), service_level_definition=None, abandon_definition="x")
+    assert [p.split(" ")[0] for p in caught.value.problems] == [
+        "service_level_definition",
+        "abandon_definition",
+    ]
+
+
 def test_zero_denominator_gives_nan_with_the_reason_never_inf() -> None:
     result = compute(small_table(), by=("queue",))
     row_b = result.index[result["queue"] == "b"][0]

@@ -201,6 +201,26 @@ def _short_abandons_problems(
     )
 
 
+def _check_definitions(service_level_definition: object, abandon_definition: object) -> None:
+    """Both definition options of an interval roll-up, checked together against the KPI
+    catalogue's definitions (None is not a choice: it would silently mean "agent table")."""
+    from ccmm._text import quote
+
+    catalogue = load_kpi_catalogue()
+    problems = []
+    for option, kpi_id, value in (
+        ("service_level_definition", "service_level", service_level_definition),
+        ("abandon_definition", "abandon_rate", abandon_definition),
+    ):
+        choices = [d.id for d in catalogue.get(kpi_id).definitions]
+        if not (isinstance(value, str) and value in choices):
+            problems.append(
+                f"{option} must be one of {', '.join(map(repr, choices))}, got {quote(value)}"
+            )
+    if problems:
+        raise InputDataError("invalid KPI definition option(s)", problems=problems)
+
+
 def plan_rollup(
     spec: TableSpec,
     columns: Sequence[str],
@@ -213,6 +233,8 @@ def plan_rollup(
     """The plan for ``spec``'s table holding ``columns``; raises on a bad option."""
     check_options(by, freq, columns, spec.name)
     present = frozenset(columns)
+    if spec.name == "intervals":
+        _check_definitions(service_level_definition, abandon_definition)
     if service_level_definition is not None and abandon_definition is not None:
         kpis = _interval_kpis(service_level_definition, abandon_definition)
         problems = _short_abandons_problems(present, service_level_definition, abandon_definition)
