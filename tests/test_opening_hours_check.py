@@ -243,3 +243,44 @@ def test_suggest_judges_112_1_against_the_opening_hours() -> None:
     assert night.f_rate < 10
     with pytest.raises(CCMMError, match="opening_hours row 0"):
         item(_intervals(fortnight), opening_hours=HOURS.assign(weekday=7))
+
+
+@settings(max_examples=10)
+@given(
+    hours=weekly_schedules(step=30),
+    zone=st.sampled_from(ZONES),
+    first=st.sampled_from(FIRST_DAYS),
+    days=st.integers(2, 8),
+    data=st.data(),
+)
+def test_pandas_and_polars_agree_on_gaps_and_volume_outside_hours(
+    hours: pd.DataFrame, zone: str, first: dt.date, days: int, data: st.DataObject
+) -> None:
+    reference = reference_starts(hours, first=first, days=days, step=30, zone=zone)
+    assume(len(reference) >= 3)
+    grid = pd.date_range(reference[0], reference[-1], freq="30min")
+    dropped = data.draw(st.lists(st.integers(0, len(reference) - 1), max_size=3, unique=True))
+    closed = grid.difference(reference)
+    added = (
+        data.draw(st.lists(st.integers(0, len(closed) - 1), max_size=3, unique=True))
+        if len(closed)
+        else []
+    )
+    starts = reference.delete(dropped).append(closed[added]).sort_values()
+    assume(len(starts) > 0)
+    intervals = _intervals(starts, zone=zone, queue="q")
+    example = load_example("clean")
+    reports = [
+        check(
+            example.facts,
+            registry=example.registry,
+            intervals=frame,
+            as_of=EXAMPLE_AS_OF,
+            opening_hours=hours,
+        )
+        for frame in (intervals, _to_polars(intervals))
+    ]
+    pd.testing.assert_frame_equal(reports[0].failures, reports[1].failures)
+    assert reports[0].principles == reports[1].principles
+    outside = reports[0].failures[reports[0].failures["check"] == "outside_opening_hours"]
+    assert len(outside) == len(added)
