@@ -177,30 +177,35 @@ def test_bad_opening_hours_are_ccmm_errors_naming_the_row() -> None:
         _check(_intervals(_open_fortnight()), "pandas", opening_hours=bad)
 
 
+#: A random weekly schedule in a zone, over a span of days that may cross a DST change.
+SCHEDULES = {
+    "hours": weekly_schedules(step=30),
+    "zone": st.sampled_from(ZONES),
+    "first": st.sampled_from(FIRST_DAYS),
+    "days": st.integers(2, 8),
+}
+
+
+def reports_of(frames: tuple[Any, ...], **kw: Any) -> list[Any]:
+    """The check of the clean example's facts with each interval table of ``frames``."""
+    example = load_example("clean")
+    return [
+        check(example.facts, registry=example.registry, intervals=f, as_of=EXAMPLE_AS_OF, **kw)
+        for f in frames
+    ]
+
+
 # A check runs pandera schemas per example: a bounded number of examples keeps the suite short.
 @settings(max_examples=12)
-@given(
-    hours=weekly_schedules(step=30),
-    zone=st.sampled_from(ZONES),
-    first=st.sampled_from(FIRST_DAYS),
-    days=st.integers(2, 10),
-    data=st.data(),
-)
+@given(**SCHEDULES, data=st.data())
 def test_through_the_check_a_random_schedule_passes_and_one_removed_is_exactly_that_gap(
     hours: pd.DataFrame, zone: str, first: dt.date, days: int, data: st.DataObject
 ) -> None:
     reference = reference_starts(hours, first=first, days=days, step=30, zone=zone)
     assume(len(reference) >= 3)
-    example = load_example("clean")
 
     def run(starts: pd.DatetimeIndex) -> Any:
-        return check(
-            example.facts,
-            registry=example.registry,
-            intervals=_intervals(starts, zone=zone, queue="q"),
-            as_of=EXAMPLE_AS_OF,
-            opening_hours=hours,
-        )
+        return reports_of((_intervals(starts, zone=zone, queue="q"),), opening_hours=hours)[0]
 
     complete = run(reference)
     assert _statuses(complete)["interval_grid"] == "pass", complete.failures.to_string()
@@ -246,13 +251,7 @@ def test_suggest_judges_112_1_against_the_opening_hours() -> None:
 
 
 @settings(max_examples=10)
-@given(
-    hours=weekly_schedules(step=30),
-    zone=st.sampled_from(ZONES),
-    first=st.sampled_from(FIRST_DAYS),
-    days=st.integers(2, 8),
-    data=st.data(),
-)
+@given(**SCHEDULES, data=st.data())
 def test_pandas_and_polars_agree_on_gaps_and_volume_outside_hours(
     hours: pd.DataFrame, zone: str, first: dt.date, days: int, data: st.DataObject
 ) -> None:
@@ -269,17 +268,7 @@ def test_pandas_and_polars_agree_on_gaps_and_volume_outside_hours(
     starts = reference.delete(dropped).append(closed[added]).sort_values()
     assume(len(starts) > 0)
     intervals = _intervals(starts, zone=zone, queue="q")
-    example = load_example("clean")
-    reports = [
-        check(
-            example.facts,
-            registry=example.registry,
-            intervals=frame,
-            as_of=EXAMPLE_AS_OF,
-            opening_hours=hours,
-        )
-        for frame in (intervals, _to_polars(intervals))
-    ]
+    reports = reports_of((intervals, _to_polars(intervals)), opening_hours=hours)
     pd.testing.assert_frame_equal(reports[0].failures, reports[1].failures)
     assert reports[0].principles == reports[1].principles
     outside = reports[0].failures[reports[0].failures["check"] == "outside_opening_hours"]

@@ -308,24 +308,15 @@ def test_the_options_defaults_are_today_s_behaviour() -> None:
 
 @pytest.mark.spark
 def test_spark_intervals_take_the_same_settings() -> None:
-    from test_opening_hours_check import spark_session
+    from test_opening_hours_check import reports_of, spark_session
     from test_spark import to_spark
 
     spark = spark_session("Europe/Berlin")
-    example = load_example("clean")
     intervals = _intervals_of(45)
     chosen = {"checks": {"interval_granularity": {"severity": "warning", "at_most": 40}}}
-    reports = [
-        check(
-            example.facts,
-            registry=example.registry,
-            intervals=frame,
-            as_of=EXAMPLE_AS_OF,
-            settings=chosen,
-        )
-        for frame in (intervals, to_spark(spark, intervals))
-    ]
-    pandas_report, spark_report = reports
+    pandas_report, spark_report = reports_of(
+        (intervals, to_spark(spark, intervals)), settings=chosen
+    )
     assert spark_report.principles == pandas_report.principles
     granularity = spark_report.failures.query("check == 'interval_granularity'")
     assert len(granularity) == len(intervals)
