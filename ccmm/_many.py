@@ -176,20 +176,39 @@ def _check_columns(frame: object, label: str) -> pd.DataFrame:
     return frame
 
 
-def _factorize(column: pd.Series, what: str, index: pd.Index) -> tuple[np.ndarray, Any]:
+def _factorize(
+    column: pd.Series, what: str, index: pd.Index, *, typed: bool = False
+) -> tuple[np.ndarray, Any]:
+    """(code per row, -1 where missing; one value per code in order of first appearance).
+
+    ``typed``: values of different types are different values. Hashing makes ``1``, ``1.0``,
+    ``True`` and ``Decimal(1)`` one value, but a validator accepts ``1`` and refuses ``True``:
+    in a column of Python objects each (type, value) pair is checked on its own.
+    """
     try:
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
     except TypeError:  # unhashable cells: lists, dicts, sets
         mask = column.map(lambda v: isinstance(v, list | dict | set)).to_numpy(dtype=bool)
         raise _fail(f"{what} that is not a plain value", _rows(mask, index), "") from None
-    return codes, uniques
+    if not typed or column.dtype != object or not len(column):
+        return codes, uniques
+    cells = column.to_numpy(dtype=object)
+    kinds = pd.factorize(np.fromiter(map(type, cells), dtype=object, count=len(cells)))[0]
+    if kinds.max() == 0:  # one type throughout
+        return codes, uniques
+    present = np.flatnonzero(codes >= 0)
+    pairs = codes[present].astype(np.int64) * (int(kinds.max()) + 1) + kinds[present]
+    typed_codes = np.full(len(cells), -1, dtype=np.int64)
+    typed_codes[present], _ = pd.factorize(pairs)
+    _, first = np.unique(typed_codes[present], return_index=True)
+    return typed_codes, cells[present[first]]
 
 
 def _validated(
     column: pd.Series, check: Any, *, what: str, index: pd.Index, allow_missing: bool
 ) -> np.ndarray:
     """``column`` through ``check`` once per distinct value; NaN where missing (if allowed)."""
-    codes, uniques = _factorize(column, what, index)
+    codes, uniques = _factorize(column, what, index, typed=True)
     table = np.empty(len(uniques) + 1, dtype=float)
     table[-1] = np.nan
     bad: list[str] = []
@@ -306,7 +325,7 @@ def _item_positions(items: pd.Series, plan: _Compiled, index: pd.Index) -> np.nd
             np.arange(len(plan.item_ids), dtype=np.int16), len(items) // len(plan.item_ids)
         )
     else:
-        row_codes, distinct = _factorize(items, "item", index)
+        row_codes, distinct = _factorize(items, "item", index, typed=True)
     lookup = pd.Index(plan.item_ids).get_indexer(pd.Index([str(v) for v in distinct], dtype=object))
     if np.array_equal(lookup, np.arange(len(lookup))):
         codes: np.ndarray = row_codes

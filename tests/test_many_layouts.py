@@ -32,7 +32,8 @@ readings = st.sampled_from(READINGS)
 @st.composite
 def batches(draw: st.DrawFn) -> tuple[ccmm.Standard, list[ccmm.Assessment]]:
     """A random standard and 1-6 assessments of it; all complete (every item rated, the
-    template's layout) or some leaving items of an optional domain out."""
+    template's layout) or some leaving items of an optional domain out (each rates one item at
+    least: an assessment that rates nothing has no row in a long table)."""
     standard = draw(standards(overlapping=True, max_items=6))
     complete = draw(st.booleans())
     optional = set(standard.optional_domains)
@@ -43,6 +44,9 @@ def batches(draw: st.DrawFn) -> tuple[ccmm.Standard, list[ccmm.Assessment]]:
             for item in standard.items
             if complete or item.domain not in optional or draw(st.booleans())
         }
+        if not scores:  # an assessment that rates nothing has no row in a long table
+            first = standard.items[0].id
+            scores[first] = ccmm.ItemScore(c_rate=draw(grades), f_rate=draw(grades))
         batch.append(
             ccmm.Assessment(
                 standard_id=standard.id,
@@ -184,3 +188,45 @@ def test_the_template_layout_is_read_in_place_and_agrees_with_a_shuffled_copy() 
     pd.testing.assert_frame_equal(in_place, shuffled)
     assert (in_place["total"] == (frame["c_rate"].astype(int) + frame["f_rate"]).groupby(
         frame["assessment_id"]).sum().to_numpy()).all()  # fmt: skip
+
+
+@given(
+    pair=batches(),
+    years=st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(-(2**63), 2**63 - 1),
+        st.booleans(),
+    ),
+    data=st.data(),
+)
+def test_operating_years_in_a_typed_column_are_refused_or_kept_as_an_assessment_would(
+    pair: tuple[ccmm.Standard, list[ccmm.Assessment]], years: object, data: st.DataObject
+) -> None:
+    """A float, integer or boolean ``operating_years`` column (not text) takes the per-run road;
+    one assessment's years set to ``years`` in such a column is refused exactly when
+    ``Assessment`` refuses it, and kept as the same number otherwise."""
+    standard, batch = pair
+    frame = data.draw(layouts(_table(standard, batch), standard.item_ids))
+    target = data.draw(st.integers(0, len(batch) - 1))
+    numbers = frame["assessment_id"].map(lambda v: str(v).removeprefix("a"))
+    mine = (numbers == str(target)).to_numpy()
+    column = frame["operating_years"].to_numpy(dtype=object, copy=True)
+    column[mine] = years
+    typed = pd.Series(list(column)).infer_objects()
+    if isinstance(years, bool) and mine.all():
+        typed = typed.astype(bool)
+    frame["operating_years"] = typed
+    try:
+        kept = {**batch[target].model_dump(), "operating_years": years}
+        single: object = ccmm.Assessment.model_validate(kept).operating_years
+    except ccmm.CCMMError:
+        single = "refused"
+    try:
+        out = ccmm.evaluate_many(frame, standard, allow_missing=True)
+    except ccmm.CCMMError:
+        assert single == "refused" or frame["operating_years"].dtype == object
+        return
+    assert single != "refused", (years, frame["operating_years"].dtype, out["operating_years"])
+    row = out[out["assessment_id"].map(lambda v: str(v).removeprefix("a")) == str(target)]
+    got = row["operating_years"].iloc[0]
+    assert (single is None and pd.isna(got)) or got == single
