@@ -360,6 +360,29 @@ def test_a_definition_that_is_not_a_choice_is_refused_naming_the_option(
     assert caught.value.problems[0].startswith(f"{option} must be one of ")
 
 
+@given(
+    junk=st.lists(
+        st.one_of(st.just(pd.NA), st.none(), st.integers(), st.lists(st.text(max_size=2))),
+        min_size=1,
+        max_size=3,
+    ),
+    at=st.integers(0, 2),
+)
+def test_a_by_entry_that_is_not_text_is_refused_at_any_position(
+    junk: list[object], at: int
+) -> None:
+    # typeguard looks at the first entry of a Sequence[str] only; pd.NA further on used to end
+    # in "boolean value of NA is ambiguous" and a list in "unhashable type".
+    by: list[object] = ["queue"]
+    for value in junk:
+        by.insert(min(at, len(by)), value)
+    with pytest.raises(InputDataError) as caught:
+        compute(small_table(), by=by)  # type: ignore[arg-type]
+    # The first entry is the argument guard's (typeguard), any later one compute's own.
+    message = str(caught.value)
+    assert "by must name columns as text" in message or "argument by must be" in message
+
+
 def test_both_bad_definitions_are_reported_at_once() -> None:
     with pytest.raises(InputDataError) as caught:
         compute(small_table(), service_level_definition=None, abandon_definition="x")

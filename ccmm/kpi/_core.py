@@ -109,20 +109,29 @@ class KpiBackend(Protocol):
 
 def check_options(by: Sequence[str], freq: object, columns: Sequence[str], table: str) -> None:
     """Raise one error naming every bad ``by`` / ``freq`` option."""
+    from ccmm._text import quote
+
     if isinstance(by, str):
-        raise InputDataError(f"by must be a sequence of column names, got the string {by!r}")
+        raise InputDataError(f"by must be a sequence of column names, got the string {quote(by)}")
+    if not isinstance(by, Sequence):
+        raise InputDataError(f"by must be a sequence of column names, got {quote(by)}")
     problems: list[str] = []
-    if freq is not None and freq not in FREQS:
-        problems.append(f"freq must be None, 'D', 'W' or 'MS', got {freq!r}")
+    # Membership tests on junk (pd.NA, arrays) raise instead of answering: test the type first.
+    if freq is not None and not (isinstance(freq, str) and freq in FREQS):
+        problems.append(f"freq must be None, 'D', 'W' or 'MS', got {quote(freq)}")
+    not_text = [quote(name) for name in by if not isinstance(name, str)]
+    if not_text:
+        problems.append(f"by must name columns as text, got {', '.join(not_text)}")
+    names = [name for name in by if isinstance(name, str)]
     present = set(columns)
-    for name in by:
+    for name in names:
         if name not in present:
-            problems.append(f"by names column {name!r}, which the {table} table does not have")
+            problems.append(f"by names column {quote(name)}, which the {table} table does not have")
         elif name == "interval_start":
             problems.append("group by time with freq='D', 'W' or 'MS', not by='interval_start'")
-    if len(set(by)) != len(by):
-        problems.append(f"by repeats a column: {list(by)}")
-    if PERIOD_COLUMN in by and freq is not None:
+    if len(set(names)) != len(names):
+        problems.append(f"by repeats a column: {quote(names)}")
+    if PERIOD_COLUMN in names and freq is not None:
         problems.append(f"by may not contain {PERIOD_COLUMN!r} when freq is given")
     if problems:
         raise InputDataError("invalid KPI options", problems=problems)
@@ -255,7 +264,8 @@ def plan_rollup(
 
 def wanted_columns(spec: TableSpec, by: Sequence[str]) -> list[str]:
     """The columns a roll-up reads: the table's own and the ``by`` columns."""
-    named = [] if isinstance(by, str) else list(by)
+    # Only text names are columns; anything else in ``by`` is refused by check_options.
+    named = [n for n in by if isinstance(n, str)] if not isinstance(by, str | bytes) else []
     return list(dict.fromkeys([*spec.column_names, *named]))
 
 
