@@ -247,6 +247,23 @@ def _staffed(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
     return ccmm.staffing.staff_intervals(frame, target_service_level=0.8, threshold_seconds=20)
 
 
+@given(forecasts, st.sampled_from(["offered", "interval_minutes", "agents_required"]), st.data())
+def test_staffing_rows_names_a_missing_column_or_a_row_that_is_not_a_number(
+    rows: list[tuple[str, int, int, int]], column: str, data: st.DataObject
+) -> None:
+    # A missing column was a KeyError, text in a number column a ValueError.
+    staffed = _staffed(rows)
+    with pytest.raises(ccmm.InputDataError, match=f"column '{column}' is required"):
+        staffing_rows(staffed.drop(columns=column))
+    at = data.draw(st.integers(0, len(staffed) - 1), label="row")
+    junk = data.draw(st.sampled_from(["n/a", True, float("inf"), None]), label="junk")
+    broken = staffed.astype({column: object})
+    broken.loc[broken.index[at], column] = junk
+    with pytest.raises(ccmm.InputDataError) as caught:
+        staffing_rows(broken)
+    assert caught.value.problems == (f"staffed row {at}: {column} is not a finite number",)
+
+
 @given(forecasts, st.randoms(use_true_random=False))
 def test_staffing_summary_is_invariant_to_row_order(
     rows: list[tuple[str, int, int, int]], rnd: object

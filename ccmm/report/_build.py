@@ -114,6 +114,15 @@ def _weighted(values: Sequence[float], weights: Sequence[float]) -> float | None
     return math.fsum(v * w for v, w in zip(values, weights, strict=True)) / total
 
 
+#: The columns of `ccmm.staffing.staff_intervals` that the staffing summary reads.
+_STAFFED_COLUMNS = (
+    "agents_required",
+    "agents_scheduled",
+    "expected_service_level",
+    "expected_occupancy",
+)
+
+
 @checked_arguments
 def staffing_rows(
     staffed: pd.DataFrame,
@@ -126,12 +135,13 @@ def staffing_rows(
     (one row for everything when ``by`` is empty), groups in order of first appearance."""
     import numpy as np
 
-    missing = [c for c in by if c not in staffed.columns]
-    if missing:
-        raise InputDataError(
-            f"cannot group the staffing by column(s) {', '.join(map(repr, missing))}: "
-            f"not in the interval table"
-        )
+    if isinstance(by, str) or not all(isinstance(c, str) for c in by):
+        raise InputDataError(f"by must be a sequence of column names, got {by!r:.80}")
+    for option, value in (("calls_column", calls_column), ("interval_column", interval_column)):
+        if not isinstance(value, str):
+            raise InputDataError(f"{option} must be a column name, got {value!r:.80}")
+    wanted = (*by, calls_column, interval_column, *_STAFFED_COLUMNS)
+    require_columns(staffed, wanted, argument="staffed")
     keys = (
         [" / ".join(str(v) for v in row) for row in staffed[list(by)].itertuples(index=False)]
         if by
@@ -139,12 +149,13 @@ def staffing_rows(
     )
     order = list(dict.fromkeys(keys))
     key_array = np.array(keys, dtype=object)
-    calls = staffed[calls_column].to_numpy(dtype=np.float64)
-    minutes = staffed[interval_column].to_numpy(dtype=np.float64)
-    agents = staffed["agents_required"].to_numpy(dtype=np.int64)
-    scheduled = staffed["agents_scheduled"].to_numpy(dtype=np.int64)
-    sl = staffed["expected_service_level"].to_numpy(dtype=np.float64)
-    occupancy = staffed["expected_occupancy"].to_numpy(dtype=np.float64)
+    calls = _numbers(staffed, calls_column, "staffed")
+    minutes = _numbers(staffed, interval_column, "staffed")
+    agents = _numbers(staffed, "agents_required", "staffed").astype(np.int64)
+    scheduled = _numbers(staffed, "agents_scheduled", "staffed").astype(np.int64)
+    # A zero-call interval has no expected service level or occupancy: NaN is a value here.
+    sl = _numbers(staffed, "expected_service_level", "staffed", missing_ok=True)
+    occupancy = _numbers(staffed, "expected_occupancy", "staffed", missing_ok=True)
     rows = []
     for key in order:
         pick = key_array == key
@@ -291,16 +302,21 @@ def _local_clock(
     return wall.dt.normalize(), wall.dt.day_of_week, wall.dt.strftime("%H:%M")
 
 
-def _numbers(frame: pd.DataFrame, column: str, argument: str) -> npt.NDArray[np.float64]:
-    """A column as finite float64 numbers; anything else is an InputDataError naming rows."""
+def _numbers(
+    frame: pd.DataFrame, column: str, argument: str, *, missing_ok: bool = False
+) -> npt.NDArray[np.float64]:
+    """A column as finite float64 numbers; anything else is an InputDataError naming rows.
+    With ``missing_ok`` an empty cell is NaN, but text or inf is still refused."""
     import numpy as np
     import pandas as pd
 
-    values = pd.to_numeric(frame[column].map(_plain_number), errors="coerce").astype("float64")
+    column_values = frame[column]
+    values = pd.to_numeric(column_values.map(_plain_number), errors="coerce").astype("float64")
     numbers: npt.NDArray[np.float64] = np.asarray(values, dtype=np.float64)
-    _refuse_rows(
-        argument, column, pd.Series(~np.isfinite(numbers), index=frame.index), "a finite number"
-    )
+    bad = ~np.isfinite(numbers)
+    if missing_ok:
+        bad &= column_values.notna().to_numpy(dtype=bool) | np.isinf(numbers)
+    _refuse_rows(argument, column, pd.Series(bad, index=frame.index), "a finite number")
     return numbers
 
 
