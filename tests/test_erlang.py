@@ -101,6 +101,10 @@ def erlang_a_reference(
 
 # ---------------------------------------------------------------- exactness
 
+# Below the smallest normal double a value keeps fewer digits (one ulp, 5e-324, is 8e-6 of
+# 6e-319): 1e-9 relative to the smallest normal number is the honest bound there.
+SUBNORMAL_ATOL = float(np.finfo(float).tiny) * 1e-9
+
 
 @given(st.lists(traffic_and_agents(), min_size=1, max_size=8))
 def test_erlang_b_matches_mpmath_to_1e9_up_to_20000_erlangs(pairs: list[tuple[float, int]]) -> None:
@@ -108,7 +112,7 @@ def test_erlang_b_matches_mpmath_to_1e9_up_to_20000_erlangs(pairs: list[tuple[fl
     agents = np.array([p[1] for p in pairs])
     got = e.erlang_b(traffic, agents)
     want = np.array([erlang_b_reference(a, n) for a, n in pairs])
-    np.testing.assert_allclose(got, want, rtol=1e-9, atol=0)
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=SUBNORMAL_ATOL)
 
 
 @given(st.lists(traffic_and_agents(), min_size=1, max_size=8))
@@ -117,7 +121,7 @@ def test_erlang_c_matches_mpmath_to_1e9_up_to_20000_erlangs(pairs: list[tuple[fl
     agents = np.array([p[1] for p in pairs])
     got = e.erlang_c(traffic, agents)
     want = np.array([0.0 if a == 0 else erlang_c_reference(a, n) for a, n in pairs])
-    np.testing.assert_allclose(got, want, rtol=1e-9, atol=0)
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=SUBNORMAL_ATOL)
 
 
 def test_erlang_b_matches_mpmath_on_a_fixed_random_batch_with_far_agent_counts() -> None:
@@ -406,6 +410,29 @@ def test_bad_shrinkage_and_occupancy_are_rejected() -> None:
         )
     assert any("shrinkage" in p for p in info.value.problems)
     assert any("max_occupancy" in p for p in info.value.problems)
+
+
+@pytest.mark.parametrize("flag", [pd.Series([True, False]), np.array([True]), 1, "yes", None])
+def test_fractional_must_be_true_or_false_not_a_frame_or_number(flag: object) -> None:
+    with pytest.raises(InputDataError) as info:
+        e.agents_for_service_level(
+            [10, 20],
+            180,
+            interval_seconds=HALF_HOUR,
+            target_service_level=0.8,
+            threshold_seconds=20,
+            fractional=flag,  # type: ignore[arg-type]
+        )
+    assert any(p.startswith("fractional must be True or False") for p in info.value.problems)
+    numpy_flag = e.agents_for_service_level(
+        10,
+        180,
+        interval_seconds=HALF_HOUR,
+        target_service_level=0.8,
+        threshold_seconds=20,
+        fractional=np.bool_(True),
+    )
+    assert numpy_flag.fractional_agents is not None
 
 
 def test_shapes_that_do_not_broadcast_are_named() -> None:

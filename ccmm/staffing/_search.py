@@ -12,6 +12,7 @@ from functools import partial
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ccmm._text import quote
 from ccmm.staffing._erlang_a import (
     erlang_a_measures,
     erlang_a_occupancy_flat,
@@ -171,6 +172,10 @@ def agents_for_service_level(
     seconds = scalar_in(
         "threshold_seconds", threshold_seconds, 0.0, math.inf, problems, "finite and >= 0"
     )
+    if not isinstance(fractional, bool | np.bool_):  # a frame or array has no single truth
+        problems.items.append(
+            f"fractional must be True or False, got {type(fractional).__name__} {quote(fractional)}"
+        )
     return _erlang_c_staffing(
         calls,
         aht,
@@ -181,7 +186,7 @@ def agents_for_service_level(
         max_occupancy=max_occupancy,
         shrinkage=shrinkage,
         problems=problems,
-        fractional=fractional,
+        fractional=isinstance(fractional, bool | np.bool_) and bool(fractional),
     )
 
 
