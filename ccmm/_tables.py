@@ -32,8 +32,9 @@ class ColumnSpec(BaseModel):
     maximum: float | None = None
     allowed: tuple[str, ...] | None = None
     #: A vocabulary the allowed values are read from when the spec is loaded (``units``: the
-    #: built-in unit words and every ISO 4217 code, ``ccmm/standard_data/units/``).
-    allowed_vocabulary: Literal["units"] | None = None
+    #: built-in unit words and every ISO 4217 code, ``ccmm/standard_data/units/``;
+    #: ``categories``: the KPI category ids of ``kpi/catalogue.yaml``, via ``ccmm._vocabulary``).
+    allowed_vocabulary: Literal["units", "categories"] | None = None
     unit: str | None = None
     description: Text
 
@@ -72,16 +73,30 @@ def load_table_spec(name: str) -> TableSpec:
     if not shipped:
         raise StandardError(f"no table spec named {quote(name)} ships with ccmm")
     raw: Any = read_data("tables", f"{name}.yaml")
-    if any(c.get("allowed_vocabulary") == "units" for c in raw.get("columns", ())):
-        from ccmm._units import known_units
-
+    if any(c.get("allowed_vocabulary") for c in raw.get("columns", ())):
         # A new mapping: the reader's cached data stays as read.
         columns = [
-            {**c, "allowed": list(known_units())} if c.get("allowed_vocabulary") == "units" else c
+            {**c, "allowed": list(_vocabulary(c["allowed_vocabulary"]))}
+            if c.get("allowed_vocabulary")
+            else c
             for c in raw["columns"]
         ]
         raw = {**raw, "columns": columns}
     return TableSpec.model_validate(raw)
+
+
+def _vocabulary(name: object) -> tuple[str, ...]:
+    """The allowed values a column's ``allowed_vocabulary`` names (the spec's model refuses an
+    unknown name)."""
+    if name == "units":
+        from ccmm._units import known_units
+
+        return tuple(known_units())
+    if name == "categories":
+        from ccmm._vocabulary import category_ids
+
+        return category_ids()
+    return ()
 
 
 def missing_columns(columns: Iterable[str], spec: TableSpec) -> list[str]:

@@ -1071,3 +1071,57 @@ def test_formatting_a_column_at_once_equals_formatting_each_cell(
     else:
         series = pd.Series(cells, dtype=object)
     assert list(fmt_many(series)) == [fmt(v) for v in series.astype(object)]
+
+
+# ----------------------------------- the column checks' fast path decides as pandera would
+
+ODD_CELLS = (None, float("nan"), float("inf"), float("-inf"), -1, -0.5, 2**53 + 2, 1.5, "xyz")
+
+
+def _pandera_passes(schema: object, frame: object) -> bool:
+    import pandera.errors
+
+    try:
+        schema.validate(frame, lazy=True)  # type: ignore[attr-defined]
+    except (pandera.errors.SchemaErrors, pandera.errors.SchemaError):
+        return False
+    except Exception:  # pandera.polars: polars' own error on a wrong type
+        return False
+    return True
+
+
+@settings(max_examples=25)
+@given(
+    tables=valid_tables(),
+    table=st.sampled_from(("facts", "registry", "intervals", "analysis_log")),
+    column=st.integers(0, 30),
+    cell=st.sampled_from(ODD_CELLS),
+    row=st.integers(0, 10**6),
+)
+def test_the_column_fast_path_passes_exactly_the_tables_pandera_passes(
+    tables: Tables, table: str, column: int, cell: object, row: int
+) -> None:
+    # A valid table with at most one odd cell: the fast path (the schema's own check functions
+    # without pandera, or polars statistics) says "pass" exactly / only where pandera passes.
+    from ccmm.crucial.schemas import (
+        columns_pass,
+        pandas_columns_schema,
+        polars_columns_pass,
+        polars_columns_schema,
+    )
+
+    frame = getattr(tables, table).copy()
+    name = frame.columns[column % len(frame.columns)]
+    values = frame[name].astype(object)
+    values.iloc[row % len(frame)] = cell
+    frame[name] = pd.Series(list(values), index=frame.index).infer_objects()
+    assert columns_pass(table, frame) == _pandera_passes(pandas_columns_schema(table), frame)
+    try:
+        as_polars = _to_polars(frame)
+    except (TypeError, ValueError):
+        return  # a column of mixed types polars does not build
+    if polars_columns_pass(table, as_polars):
+        assert _pandera_passes(polars_columns_schema(table), as_polars)
+    valid = getattr(tables, table)
+    assert columns_pass(table, valid)  # the fast path is taken on a valid table
+    assert polars_columns_pass(table, _to_polars(valid))

@@ -98,6 +98,11 @@ def test_category_ids_come_from_the_kpi_catalogue_everywhere() -> None:
     assert category_ids() == ids == get_args(Category)
     assert rule_book().categories == ids
     assert load_table_spec("registry").column("category").allowed == ids
+    # registry.yaml names the vocabulary instead of writing the ids again
+    from ccmm._standard_data import read_data
+
+    (raw,) = [c for c in read_data("tables", "registry.yaml")["columns"] if c["name"] == "category"]
+    assert raw.get("allowed_vocabulary") == "categories" and "allowed" not in raw
     for c in load_kpi_catalogue().categories:
         assert dimension_ids(c.id) == tuple(d.id for d in c.dimensions)
 

@@ -193,10 +193,17 @@ def _codes(s: pd.Series) -> np.ndarray:
 def schema_cases(spec: TableSpec, original: Any, frame: pd.DataFrame) -> pd.DataFrame | None:
     """pandera's failure cases of the table's column checks (None when it passes); a polars
     table (``original``) is validated by its pandera.polars schema, ``frame`` is then unused."""
-    from ccmm.crucial.schemas import pandas_columns_schema, polars_columns_schema
+    from ccmm.crucial.schemas import (
+        columns_pass,
+        pandas_columns_schema,
+        polars_columns_pass,
+        polars_columns_schema,
+    )
 
     try:
         if is_polars_frame(original):
+            if polars_columns_pass(spec.name, original):
+                return None  # every column check passes: pandera.polars would find nothing
             try:
                 polars_columns_schema(spec.name).validate(original, lazy=True)
             except pa_errors.SchemaErrors:
@@ -208,6 +215,8 @@ def schema_cases(spec: TableSpec, original: Any, frame: pd.DataFrame) -> pd.Data
                     raise
                 return _polars_type_cases(spec, original, exc)
         else:
+            if columns_pass(spec.name, frame):
+                return None  # the schema's own check functions all pass: pandera would too
             # inplace: nothing is coerced, so pandera need not copy a 10-million-row frame.
             pandas_columns_schema(spec.name).validate(frame, lazy=True, inplace=True)
         return None

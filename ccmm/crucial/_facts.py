@@ -25,6 +25,8 @@ from ccmm.crucial._engine import (
     truthy,
 )
 
+#: The columns that name one series of values (its latest value is its gap).
+SERIES_COLUMNS = ("metric", "entity_level", "entity_id", "period")
 #: Multiplier from numerator / denominator to a value in the unit.
 UNIT_SCALE: Mapping[str, float] = {"percent": 100.0}
 
@@ -373,7 +375,9 @@ def fact_checks(
         )
 
     # 113: tracked metrics at agent and team/department level; a trend per entity.
-    _improvable(facts, reg, registered, out)
+    # The series labels, formatted once for the trend checks and the gap table.
+    series = {c: labels(frame[c]) for c in SERIES_COLUMNS}
+    _improvable(facts, reg, registered, out, series)
 
     # 115.1: rates within their range.
     out.run("rate_in_range", n)
@@ -412,7 +416,7 @@ def fact_checks(
     else:
         out.skip("derived_matches_components", "the facts have no numerator and denominator")
 
-    return _gaps(frame, metric, value, target, direction, favourable)
+    return _gaps(frame, series, value, target, direction, favourable)
 
 
 def _kinds_of(unit: np.ndarray, kinds: Mapping[str, str]) -> np.ndarray:
@@ -427,7 +431,13 @@ def _range_of(
     return ranges[str(unit)] if str(unit) in ranges else ranges[str(kind)]
 
 
-def _improvable(facts: Table, reg: Registry, registered: np.ndarray, out: Collector) -> None:
+def _improvable(
+    facts: Table,
+    reg: Registry,
+    registered: np.ndarray,
+    out: Collector,
+    series_labels: Mapping[str, pd.Series],
+) -> None:
     frame = facts.frame
     tracked_col = (
         reg.first["improvement_tracked"]
@@ -436,10 +446,7 @@ def _improvable(facts: Table, reg: Registry, registered: np.ndarray, out: Collec
     )
     tracked = {str(m) for m, t in tracked_col.items() if t is True or t is np.True_}
     is_tracked = registered & _metric_in(frame["metric"], tracked)
-    sub = pd.DataFrame(
-        {c: labels(frame[c]) for c in ("metric", "entity_level", "entity_id", "period")}
-        | {"period_start": frame["period_start"]}
-    )[is_tracked]
+    sub = pd.DataFrame(dict(series_labels) | {"period_start": frame["period_start"]})[is_tracked]
     # 113.1: a trend needs at least two periods per (metric, entity, period length).
     series = sub.groupby(["metric", "entity_level", "entity_id", "period"], observed=True)[
         "period_start"
@@ -528,33 +535,45 @@ def _derived(
 
 def _gaps(
     frame: pd.DataFrame,
-    metric: pd.Series,
+    series: Mapping[str, pd.Series],
     value: np.ndarray,
     target: np.ndarray,
     direction: np.ndarray,
     favourable: np.ndarray,
 ) -> pd.DataFrame:
-    table = pd.DataFrame(
+    """The latest row of each series (metric, entity level, entity id, period): ordered by the
+    labels' texts, then period start and value, missing last, ties in row order."""
+    start = pd.to_datetime(frame["period_start"], errors="coerce").to_numpy()
+    instants = start
+    if start.dtype.kind != "M":  # zoned timestamps: ordered by instant
+        utc = pd.to_datetime(pd.Series(start), utc=True)
+        instants = utc.dt.tz_localize(None).to_numpy()
+    codes = []
+    for c in SERIES_COLUMNS:
+        code = series[c].cat.codes.to_numpy().astype(np.int64)
+        codes.append(np.where(code < 0, len(series[c].cat.categories), code))  # missing last
+    # np.lexsort is stable and puts NaN / NaT last, as sort_values(kind="stable") does.
+    order = np.lexsort((value, instants, *reversed(codes)))
+    boundary = np.zeros(max(len(order) - 1, 0), dtype=bool)  # a series ends after True
+    for code in codes:
+        sorted_code = code[order]
+        boundary |= sorted_code[1:] != sorted_code[:-1]
+    last = order[np.append(boundary, True)] if len(order) else order
+    latest = pd.DataFrame(
         {
-            "metric": labels(metric).array,
-            "entity_level": labels(frame["entity_level"]).array,
-            "entity_id": labels(frame["entity_id"]).array,
-            "period": labels(frame["period"]).array,
-            "period_start": pd.to_datetime(frame["period_start"], errors="coerce").to_numpy(),
-            "value": value,
-            "target": target,
-            "direction": direction,
-            "gap": value - target,
-            "favourable_gap": favourable,
+            c: pd.Series(np.asarray(series[c].array[last], dtype=object), dtype=object)
+            for c in SERIES_COLUMNS
+        }
+        | {
+            "period_start": start[last],
+            "value": value[last],
+            "target": target[last],
+            "direction": direction[last],
+            "gap": value[last] - target[last],
+            "favourable_gap": favourable[last],
         }
     )
-    table = table.sort_values(
-        ["metric", "entity_level", "entity_id", "period", "period_start", "value"], kind="stable"
-    )
-    latest = table.drop_duplicates(["metric", "entity_level", "entity_id", "period"], keep="last")
     latest = latest.assign(meets=latest["favourable_gap"] >= 0)
-    for c in ("metric", "entity_level", "entity_id", "period"):
-        latest[c] = latest[c].astype(object)
     return latest.reset_index(drop=True)
 
 

@@ -21,7 +21,9 @@ asked for.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+import math
+from collections.abc import Callable
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -90,65 +92,116 @@ def _is_number_column(s: pd.Series) -> bool:
     return bool(pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype))
 
 
-def _pandas_column(col: ColumnSpec) -> pa.Column:
-    kind = col.kind
-    checks: list[pa.Check] = [
-        pa.Check(
-            lambda s, kind=kind: _pandas_kind_ok(kind, s),
-            name="column_type",
-            error="column_type",
-        )
+def _finite(s: pd.Series) -> Any:
+    return np.isfinite(s) if _is_number_column(s) else True
+
+
+def _at_least(low: float, s: pd.Series) -> Any:
+    return (s >= low) if _is_number_column(s) else True
+
+
+def _at_most(high: float, s: pd.Series) -> Any:
+    return (s <= high) if _is_number_column(s) else True
+
+
+def _in_exact_range(s: pd.Series) -> Any:
+    return (s <= MAX_EXACT) | ~np.isfinite(s) if _is_number_column(s) else True
+
+
+def _allowed(allowed: list[str], s: pd.Series) -> Any:
+    return s.isin(allowed)
+
+
+def _pandas_checks(col: ColumnSpec) -> list[tuple[str, Callable[[pd.Series], Any]]]:
+    """The column checks of ``col`` as (check id, function of the column): a boolean result per
+    row (a missing value is not checked: pandera's ``ignore_na``) or one boolean."""
+    checks: list[tuple[str, Callable[[pd.Series], Any]]] = [
+        ("column_type", partial(_pandas_kind_ok, col.kind))
     ]
-    if kind in ("int", "float"):
-        checks.append(
-            pa.Check(
-                lambda s: np.isfinite(s) if _is_number_column(s) else True,
-                name="column_finite",
-                error="column_finite",
-            )
-        )
+    if col.kind in ("int", "float"):
+        checks.append(("column_finite", _finite))
     if col.minimum is not None:
-        low = col.minimum
-        checks.append(
-            pa.Check(
-                lambda s, low=low: (s >= low) if _is_number_column(s) else True,
-                name="column_minimum",
-                error="column_minimum",
-            )
-        )
+        checks.append(("column_minimum", partial(_at_least, col.minimum)))
     if col.maximum is not None:
-        high = col.maximum
-        checks.append(
-            pa.Check(
-                lambda s, high=high: (s <= high) if _is_number_column(s) else True,
-                name="column_maximum",
-                error="column_maximum",
-            )
-        )
+        checks.append(("column_maximum", partial(_at_most, col.maximum)))
     if is_count_or_duration(col):
-        checks.append(
-            pa.Check(
-                lambda s: (s <= MAX_EXACT) | ~np.isfinite(s) if _is_number_column(s) else True,
-                name="column_in_exact_range",
-                error="column_in_exact_range",
-            )
-        )
+        checks.append(("column_in_exact_range", _in_exact_range))
     if col.allowed is not None:
-        allowed = list(col.allowed)
-        checks.append(
-            pa.Check(
-                lambda s, allowed=allowed: s.isin(allowed),
-                name="column_allowed",
-                error="column_allowed",
-            )
-        )
+        checks.append(("column_allowed", partial(_allowed, list(col.allowed))))
+    return checks
+
+
+def _pandas_column(col: ColumnSpec) -> pa.Column:
     return pa.Column(
         dtype=None,
-        checks=checks,
+        checks=[pa.Check(fn, name=name, error=name) for name, fn in _pandas_checks(col)],
         nullable=col.nullable,
         required=col.required,
         name=col.name,
     )
+
+
+@cache
+def _column_checks(table: str) -> tuple[tuple[ColumnSpec, tuple[Any, ...]], ...]:
+    return tuple((c, tuple(_pandas_checks(c))) for c in load_table_spec(table).columns)
+
+
+def _numbers_pass(col: ColumnSpec, values: np.ndarray) -> bool:
+    """`columns_pass` for a numpy number column of an ``int``/``float`` kind, by reductions:
+    every present value finite, within the column's minimum and maximum and (a count or
+    duration) within the exact range; NaN is missing (refused unless nullable)."""
+    if col.kind == "int" and values.dtype.kind == "f":
+        return False  # the schema reports the type: let pandera list it
+    if values.dtype.kind == "f":
+        nan = np.isnan(values)
+        if nan.any():
+            if not col.nullable:
+                return False
+            values = values[~nan]
+    if len(values) == 0:
+        return True
+    low, high = values.min(), values.max()
+    if values.dtype.kind == "f" and not (np.isfinite(low) and np.isfinite(high)):
+        return False
+    if col.minimum is not None and not low >= col.minimum:
+        return False
+    if col.maximum is not None and not high <= col.maximum:
+        return False
+    return not (is_count_or_duration(col) and not high <= MAX_EXACT)
+
+
+def columns_pass(table: str, frame: pd.DataFrame) -> bool:
+    """Whether every column check of ``table``'s pandas schema passes on ``frame``: the very
+    functions the schema runs, without pandera's per-check bookkeeping (a table that passes,
+    the usual case, is decided in a fraction of the time). False also when unsure (a required
+    column absent, a check that raises): pandera then runs and reports."""
+    present = set(frame.columns)
+    for col, checks in _column_checks(table):
+        if col.name not in present:
+            if col.required:
+                return False
+            continue
+        s = frame[col.name]
+        if col.kind in ("int", "float") and isinstance(s.dtype, np.dtype) and s.dtype.kind in "iuf":
+            if not _numbers_pass(col, s.to_numpy()):
+                return False
+            continue
+        missing = s.isna().to_numpy()
+        if not col.nullable and missing.any():
+            return False
+        for _, fn in checks:
+            try:
+                result = fn(s)
+            except Exception:  # pandera would report the error as a failure case
+                return False
+            if isinstance(result, bool | np.bool_):
+                if not result:
+                    return False
+                continue
+            ok = np.asarray(result, dtype=bool)
+            if not (ok | missing).all():
+                return False
+    return True
 
 
 def _pandas_rule_check(rule: RowRule) -> pa.Check:
@@ -185,6 +238,61 @@ def pandas_columns_schema(table: str) -> pa.DataFrameSchema:
 
 
 # ---------------------------------------------------------------------------------------- polars
+
+
+def polars_columns_pass(table: str, frame: Any) -> bool:
+    """Whether every column check of ``table``'s polars schema passes on polars ``frame``,
+    decided from one pass of per-column statistics (null and NaN counts, least and largest
+    value, distinct values of a column with allowed values). False also when unsure (a NaN, a
+    required column absent, a type not covered): pandera.polars then runs and reports."""
+    import polars as pl
+
+    schema = frame.schema
+    stats: list[Any] = []
+    plan: list[tuple[ColumnSpec, Any, bool]] = []
+    for col in load_table_spec(table).columns:
+        if col.name not in schema:
+            if col.required:
+                return False
+            continue
+        dtype = schema[col.name]
+        if not polars_kind_ok(col.kind, dtype):
+            return False
+        e = pl.col(col.name)
+        number = col.kind in ("int", "float") and dtype.is_numeric()
+        stats.append(e.null_count().alias(f"n_{col.name}"))
+        if number:
+            nan = e.is_nan().sum() if dtype.is_float() else pl.lit(0)
+            stats += [nan.alias(f"nan_{col.name}"), e.min().alias(f"lo_{col.name}"),
+                      e.max().alias(f"hi_{col.name}")]  # fmt: skip
+        plan.append((col, dtype, number))
+    if not stats:
+        return True
+    row = frame.select(stats).row(0, named=True)
+    for col, _, number in plan:
+        if row[f"n_{col.name}"] and not col.nullable:
+            return False
+        if number:
+            if row[f"nan_{col.name}"] and (not col.nullable or col.maximum is not None):
+                # NaN is missing (refused unless nullable) and orders above every number in
+                # polars, so it breaks a maximum; min and max below skip it.
+                return False
+            low, high = row[f"lo_{col.name}"], row[f"hi_{col.name}"]
+            if row[f"n_{col.name}"] + row[f"nan_{col.name}"] == frame.height:
+                continue  # every value missing (and allowed to be)
+            if not (math.isfinite(low) and math.isfinite(high)):
+                return False
+            if col.minimum is not None and not low >= col.minimum:
+                return False
+            if col.maximum is not None and not high <= col.maximum:
+                return False
+            if is_count_or_duration(col) and not high <= MAX_EXACT:
+                return False
+        if col.allowed is not None:
+            present = frame.get_column(col.name).drop_nulls().unique().cast(pl.String)
+            if not set(present.to_list()) <= set(col.allowed):
+                return False
+    return True
 
 
 def _polars_column(col: ColumnSpec) -> Any:
