@@ -1104,9 +1104,9 @@ def test_the_column_fast_path_passes_exactly_the_tables_pandera_passes(
     # A valid table with at most one odd cell: the fast path (the schema's own check functions
     # without pandera, or polars statistics) says "pass" exactly / only where pandera passes.
     from ccmm.crucial.schemas import (
-        columns_pass,
+        _columns_pass,
+        _polars_columns_pass,
         pandas_columns_schema,
-        polars_columns_pass,
         polars_columns_schema,
     )
 
@@ -1115,13 +1115,13 @@ def test_the_column_fast_path_passes_exactly_the_tables_pandera_passes(
     values = frame[name].astype(object)
     values.iloc[row % len(frame)] = cell
     frame[name] = pd.Series(list(values), index=frame.index).infer_objects()
-    assert columns_pass(table, frame) == _pandera_passes(pandas_columns_schema(table), frame)
+    assert _columns_pass(table, frame) == _pandera_passes(pandas_columns_schema(table), frame)
     try:
         as_polars = _to_polars(frame)
     except (TypeError, ValueError):
         return  # a column of mixed types polars does not build
-    if polars_columns_pass(table, as_polars):
+    if _polars_columns_pass(table, as_polars):
         assert _pandera_passes(polars_columns_schema(table), as_polars)
     valid = getattr(tables, table)
-    assert columns_pass(table, valid)  # the fast path is taken on a valid table
-    assert polars_columns_pass(table, _to_polars(valid))
+    assert _columns_pass(table, valid)  # the fast path is taken on a valid table
+    assert _polars_columns_pass(table, _to_polars(valid))

@@ -194,15 +194,15 @@ def schema_cases(spec: TableSpec, original: Any, frame: pd.DataFrame) -> pd.Data
     """pandera's failure cases of the table's column checks (None when it passes); a polars
     table (``original``) is validated by its pandera.polars schema, ``frame`` is then unused."""
     from ccmm.crucial.schemas import (
-        columns_pass,
+        _columns_pass,
+        _polars_columns_pass,
         pandas_columns_schema,
-        polars_columns_pass,
         polars_columns_schema,
     )
 
     try:
         if is_polars_frame(original):
-            if polars_columns_pass(spec.name, original):
+            if _polars_columns_pass(spec.name, original):
                 return None  # every column check passes: pandera.polars would find nothing
             try:
                 polars_columns_schema(spec.name).validate(original, lazy=True)
@@ -215,7 +215,7 @@ def schema_cases(spec: TableSpec, original: Any, frame: pd.DataFrame) -> pd.Data
                     raise
                 return _polars_type_cases(spec, original, exc)
         else:
-            if columns_pass(spec.name, frame):
+            if _columns_pass(spec.name, frame):
                 return None  # the schema's own check functions all pass: pandera would too
             # inplace: nothing is coerced, so pandera need not copy a 10-million-row frame.
             pandas_columns_schema(spec.name).validate(frame, lazy=True, inplace=True)

@@ -147,7 +147,7 @@ def _column_checks(table: str) -> tuple[tuple[ColumnSpec, tuple[Any, ...]], ...]
 
 
 def _numbers_pass(col: ColumnSpec, values: np.ndarray) -> bool:
-    """`columns_pass` for a numpy number column of an ``int``/``float`` kind, by reductions:
+    """`_columns_pass` for a numpy number column of an ``int``/``float`` kind, by reductions:
     every present value finite, within the column's minimum and maximum and (a count or
     duration) within the exact range; NaN is missing (refused unless nullable)."""
     if col.kind == "int" and values.dtype.kind == "f":
@@ -170,7 +170,7 @@ def _numbers_pass(col: ColumnSpec, values: np.ndarray) -> bool:
     return not (is_count_or_duration(col) and not high <= MAX_EXACT)
 
 
-def columns_pass(table: str, frame: pd.DataFrame) -> bool:
+def _columns_pass(table: str, frame: pd.DataFrame) -> bool:
     """Whether every column check of ``table``'s pandas schema passes on ``frame``: the very
     functions the schema runs, without pandera's per-check bookkeeping (a table that passes,
     the usual case, is decided in a fraction of the time). False also when unsure (a required
@@ -240,7 +240,7 @@ def pandas_columns_schema(table: str) -> pa.DataFrameSchema:
 # ---------------------------------------------------------------------------------------- polars
 
 
-def polars_columns_pass(table: str, frame: Any) -> bool:
+def _polars_columns_pass(table: str, frame: Any) -> bool:
     """Whether every column check of ``table``'s polars schema passes on polars ``frame``,
     decided from one pass of per-column statistics (null and NaN counts, least and largest
     value, distinct values of a column with allowed values). False also when unsure (a NaN, a
