@@ -57,8 +57,10 @@ def _split_metadata(lines: list[str]) -> tuple[dict[str, str], list[str], int]:
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if stripped.startswith('"#'):  # a metadata line written (or re-saved) as one quoted cell
+            # The cell is the value, commas and all ("# organisation: Acme, Ltd,").
             stripped = next(csv.reader([stripped]), [""])[0].strip()
-        stripped = stripped.strip(",")
+        else:  # a spreadsheet program may add empty cells after an unquoted line
+            stripped = stripped.strip(",")
         if not stripped:
             body_start = number
             continue

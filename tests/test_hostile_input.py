@@ -349,6 +349,18 @@ def test_the_csv_template_never_starts_a_cell_with_a_formula_and_reads_back(
     )
 
 
+@pytest.mark.parametrize("organisation", [",", "0,", "Acme, Ltd,", ",Acme"])
+def test_a_metadata_value_with_commas_at_its_ends_reads_back_whole(
+    tmp_path: Path, organisation: str
+) -> None:
+    # The quoted cell is the value: its own commas are not a spreadsheet's empty cells.
+    path = tmp_path / "t.csv"
+    ccmm.write_assessment_template(path, organisation=organisation)
+    text = path.read_text(encoding="utf-8").replace("# assessed_on: ", "# assessed_on: 2026-03-01")
+    path.write_text(text, encoding="utf-8")
+    assert ccmm.read_assessment(path).organisation == organisation
+
+
 def test_a_formula_in_an_assessment_workbook_is_refused(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     path = tmp_path / "a.xlsx"
