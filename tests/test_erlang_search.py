@@ -9,7 +9,7 @@ targets near 0 and 1, threshold 0 (where the guess has no decay to lean on).
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ccmm import staffing as e
@@ -38,6 +38,9 @@ edge_aht = st.floats(min_value=1.0, max_value=3_600.0)
     edge_targets,
     edge_thresholds,
 )
+# A tie in floating point: one agent gives 1 - 1e-5, which equals the target 0.99999, while
+# 1 - 0.99999 is below 1e-5 (the search once compared C with 1 - target and wanted 2 agents).
+@example(rows=[(1e-05, 1.0)], target=0.99999, seconds=0.0)
 def test_minimal_at_the_edges_traffic_near_zero_and_maximum_targets_near_zero_and_one(
     rows: list[tuple[float, float]], target: float, seconds: float
 ) -> None:

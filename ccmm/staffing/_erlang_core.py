@@ -172,7 +172,8 @@ def erlang_b_flat(traffic: FloatArray, agents: IntArray) -> FloatArray:
 def erlang_c_from_b(traffic: FloatArray, agents: FloatArray, blocking: FloatArray) -> FloatArray:
     """Erlang C from Erlang B; 1 when overloaded (traffic > 0 and agents <= traffic)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        wait = agents * blocking / (agents - traffic * (1.0 - blocking))
+        # (n - A) + A·B, the staffing search's own grouping: both give the same C from the same B.
+        wait = agents * blocking / ((agents - traffic) + traffic * blocking)
     wait = np.where(agents > traffic, wait, 1.0)
     return np.where(traffic == 0.0, 0.0, np.clip(wait, 0.0, 1.0))
 
@@ -236,7 +237,6 @@ class _Guide:
         self.sl_target = sl_target
         self.sl_seconds = sl_seconds
         self.asa_target = asa_target
-        self.gap = 1.0 - (0.0 if sl_target is None else sl_target)
         self.sl_table: tuple[FloatArray, float] | None = None
         self.asa_table: tuple[FloatArray, float] | None = None
         if sl_target is not None:
@@ -266,12 +266,18 @@ class _Guide:
     def passes(
         self, wait: FloatArray, decay: FloatArray, excess: FloatArray, aht: FloatArray
     ) -> NDArray[np.bool_]:
-        """Whether P(wait) ``wait`` meets the targets (service level, then ASA)."""
+        """Whether P(wait) ``wait`` meets the targets (service level, then ASA).
+
+        Each test is written as the reported figure against its target (``1 - C·decay >=
+        target``, ``C·aht/(n - A) <= target``), not as an algebraic rearrangement: at a tie the
+        rearranged form rounds differently (``1 - 0.99999`` is below ``1e-5``), and the search
+        would disagree with `erlang_c_service_level` about whether ``n`` reaches the target.
+        """
         ok: NDArray[np.bool_] | None = None
         if self.sl_target is not None:
-            ok = wait * decay <= self.gap
+            ok = 1.0 - wait * decay >= self.sl_target
         if self.asa_target is not None:
-            asa_ok: NDArray[np.bool_] = wait <= (self.asa_target / aht) * excess
+            asa_ok: NDArray[np.bool_] = wait * aht / excess <= self.asa_target
             ok = asa_ok if ok is None else ok & asa_ok
         assert ok is not None
         return ok
