@@ -7,7 +7,7 @@ elements.
 Erlang B is computed by the recurrence ``B(n) = A·B(n-1) / (n + A·B(n-1))``. A relative error in
 ``B(n-1)`` is multiplied by ``1 - B(n)`` at each step, so the recurrence forgets its starting value:
 for ``n`` below ``A`` the factor is about ``n/A`` and over ``K`` steps the error shrinks by about
-``exp(-K²/(2A))``. Starting ``K = 6.5·sqrt(A) + 10`` steps below the agent count (or at 0) from an
+``exp(-K²/(2A))``. Starting ``K = 6.5·sqrt(A)`` steps below the agent count (or at 0) from an
 asymptotic estimate therefore gives full double precision while costing ``O(sqrt(A))`` steps
 instead of ``O(A)``; this is what makes 50,000 Erlangs cheap.
 """
@@ -24,10 +24,11 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 # Warm-up length in units of sqrt(traffic): exp(-6.5²/2) ≈ 7e-10, times the second-order start
-# estimate's own relative error (~1e-4 here), leaves ~1e-13; measured against mpmath the worst
-# relative error is ~5e-14 (6.0 gives 2e-12, 5.0 gives 2e-9).
+# estimate's own relative error (1e-3 to 1e-4 here), leaves ~1e-13; measured against an 80-bit
+# recurrence from 0 the worst relative error is ~1e-13, the sweep's own rounding (6.0 gives 3e-12,
+# 5.0 gives 4e-10). No constant is added: below ~50 Erlangs the sweep starts at 0 anyway, and
+# ten more steps for every element (a tenth of the staffing search's time) bought no accuracy.
 _WARMUP_SQRT = 6.5
-_WARMUP_CONST = 10.0
 
 
 def _warmup_start(
@@ -35,15 +36,15 @@ def _warmup_start(
 ) -> IntArray:
     """First agent count of the recurrence for each element (0 when traffic is small)."""
     root = np.sqrt(traffic) if root is None else root
-    width = _WARMUP_SQRT * root + _WARMUP_CONST
+    width = _WARMUP_SQRT * root
     below_traffic = np.floor(traffic - width)
     below_agents = agents.astype(np.float64) - width
     start = np.maximum(0.0, np.minimum(below_traffic, np.floor(below_agents)))
     return start.astype(np.int64)
 
 
-def _start_value(traffic: FloatArray, start: IntArray) -> FloatArray:
-    """Erlang B at ``start`` (exact at 0, else the second-order expansion for start < traffic).
+def _start_inverse(traffic: FloatArray, start: FloatArray) -> FloatArray:
+    """``1/B`` at ``start`` (exact at 0, else the second-order expansion for start < traffic).
 
     With ``rho = n/A < 1``: ``1/B(n) = Σ_j Π_{i<j} (n-i)/A ≈ 1/(1-rho) - rho/(A·(1-rho)³)``.
     """
@@ -51,7 +52,13 @@ def _start_value(traffic: FloatArray, start: IntArray) -> FloatArray:
         rho = start / traffic
         gap = 1.0 - rho
         inverse = 1.0 / gap - rho / (traffic * (gap * gap * gap))
-    result: FloatArray = np.where(start > 0, 1.0 / np.maximum(inverse, 1.0), 1.0)
+    result: FloatArray = np.where(start > 0, np.maximum(inverse, 1.0), 1.0)
+    return result
+
+
+def _start_value(traffic: FloatArray, start: IntArray) -> FloatArray:
+    """Erlang B at ``start``: the reciprocal of `_start_inverse`."""
+    result: FloatArray = 1.0 / _start_inverse(traffic, start.astype(np.float64))
     return result
 
 
@@ -125,9 +132,10 @@ def _sweep(traffic: FloatArray, blocking: FloatArray, start: IntArray, stop: Int
 
 
 def _sweep_inverse(
-    traffic: FloatArray, blocking: FloatArray, start: IntArray, stop: IntArray
+    traffic: FloatArray, inverse: FloatArray, start: IntArray, stop: IntArray
 ) -> None:
-    """Like `_sweep` but on ``1/B(n) = 1 + (n/A)·(1/B(n-1))``: no division, so faster.
+    """Like `_sweep` but on ``inverse`` = ``1/B``, by ``1/B(n) = 1 + (n/A)·(1/B(n-1))``: no
+    division, so faster. Advances ``inverse`` (``1/B`` at ``start``) in place to ``stop``.
 
     Only for traffic > 0 and ``stop`` at most ~20·sqrt(A) above A, where ``1/B`` stays far from
     overflow. ``n/A`` is accumulated by adding ``1/A`` (error a few ulp over the sweep).
@@ -141,7 +149,7 @@ def _sweep_inverse(
     with np.errstate(over="ignore", invalid="ignore"):  # tiny traffic only ever takes 0 steps
         s_step_ratio = 1.0 / traffic[order]
         s_ratio = start[order] * s_step_ratio
-    s_inv = 1.0 / blocking[order]
+    s_inv = inverse[order]
     s_start = start[order].astype(np.float64)
     s_traffic = traffic[order]
     for high, firsts in _blocks(s_steps):
@@ -155,7 +163,7 @@ def _sweep_inverse(
                 ratio /= s_traffic[first:high]
             inv *= ratio
             inv += 1.0
-    blocking[order] = 1.0 / s_inv
+    inverse[order] = s_inv
 
 
 def erlang_b_flat(traffic: FloatArray, agents: IntArray) -> FloatArray:
@@ -329,11 +337,14 @@ def _erlang_b_at(traffic: FloatArray, agents: IntArray, root: FloatArray) -> Flo
     The division-free form while 1/B is safely finite, the B form for any remaining steps
     (below 1 Erlang the sweep is a step or two and 1/A may overflow: B form only).
     """
-    start = _warmup_start(traffic, agents, root)
-    blocking = _start_value(traffic, start)
+    # agents > traffic here, so the warm-up starts 6.5·sqrt(A) below the traffic (or at 0).
+    start_at = np.maximum(np.floor(traffic - _WARMUP_SQRT * root), 0.0)
+    inverse = _start_inverse(traffic, start_at)
+    start = start_at.astype(np.int64)
     middle = np.minimum(agents, np.floor(traffic + 20.0 * root).astype(np.int64) + 1)
     middle = np.where(traffic >= 1.0, np.maximum(middle, start), start)
-    _sweep_inverse(traffic, blocking, start, middle)
+    _sweep_inverse(traffic, inverse, start, middle)
+    blocking: FloatArray = 1.0 / inverse
     _sweep(traffic, blocking, middle, agents)
     return blocking
 
@@ -408,10 +419,14 @@ def _min_agents(
     state = _Climb(traffic, aht, first.astype(np.float64), _erlang_b_at(traffic, first, root))
     state.start_decay(guide.sl_seconds)
     ok = guide.passes(state.wait, state.decay, state.excess, aht)
-    for column, value in zip(out, (first, state.b, state.wait, state.decay), strict=True):
-        column[...] = value
     # A guess that already passes says nothing about n - 1: redo those from the floor.
     redo = ok & (state.n > floor_n)
+    # Only an element passing at the floor itself has its answer now (rare): the others are
+    # written by the redo or when they first pass below, so the block is not copied here.
+    final = ok & ~redo
+    if np.any(final):
+        for column, value in zip(out, (first, state.b, state.wait, state.decay), strict=True):
+            np.copyto(column, value, where=final)
     if np.any(redo):
         idx = np.flatnonzero(redo)
         again = empty_answer(idx.size)
@@ -420,7 +435,7 @@ def _min_agents(
         )
         for column, value in zip(out, again, strict=True):
             column[idx] = value
-    done = ok  # (passing at the first candidate: ``out`` already holds it)
+    done = ok  # (passing at the first candidate: ``out`` already holds it, or the redo's)
     # Full-width steps while most elements are still climbing (no gathers), then only the rest.
     rows: NDArray[np.intp] | None = None
     while not np.all(done):

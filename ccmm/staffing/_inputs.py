@@ -138,6 +138,13 @@ def broadcast(names: Sequence[str], arrays: Sequence[FloatArray]) -> tuple[Float
         raise InputDataError(f"arguments cannot be broadcast together: {shapes}") from exc
 
 
+def own_flat(array: FloatArray) -> FloatArray:
+    """``array`` flattened into memory of its own (never the caller's), copying only once: a
+    broadcast view is copied by ``ravel`` already, a contiguous input needs the explicit copy."""
+    flat = array.ravel()
+    return flat.copy() if np.may_share_memory(flat, array) else flat
+
+
 def out_float(values: FloatArray, shape: tuple[int, ...], scalar: bool) -> FloatResult:
     return float(values.reshape(-1)[0]) if scalar else values.reshape(shape)
 
@@ -206,7 +213,7 @@ def interval_inputs(
     problems.raise_if_any()
     arrays = broadcast(tuple(named), tuple(named.values()))
     shape = arrays[0].shape
-    return tuple(x.ravel().copy() for x in arrays), shape, all_scalar(*named.values())
+    return tuple(own_flat(x) for x in arrays), shape, all_scalar(*named.values())
 
 
 def staffing_inputs(
@@ -227,7 +234,7 @@ def staffing_inputs(
     problems.raise_if_any()
     arrays = broadcast(tuple(named), tuple(named.values()))
     return (
-        tuple(x.ravel().copy() for x in arrays),
+        tuple(own_flat(x) for x in arrays),
         arrays[0].shape,
         all_scalar(*named.values()),
     )
