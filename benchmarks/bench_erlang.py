@@ -91,7 +91,8 @@ def main(argv: list[str]) -> int:
             found.append(model.required_positions(service_level=TARGET_LEVEL)["raw_positions"])
         return found
 
-    sample_seconds, sample_cpu = _best_of_both(1, theirs)
+    # Best of 3, as ours is a best of several: its time varies by a quarter from run to run here.
+    sample_seconds, sample_cpu = _best_of_both(3, theirs)
     their_seconds = sample_seconds * size / sample
     their_cpu = sample_cpu * size / sample
     disagree = int(np.sum(np.asarray(theirs()) != agents[:sample]))

@@ -149,6 +149,8 @@ class Collector:
         #: Checks switched off by settings -> the reason given.
         self.disabled = dict(disabled or {})
         self.frames: list[pd.DataFrame] = []
+        #: Per frame: the ranks of its row keys (`RowKeys.ranks`), or None (sorted by text).
+        self.key_ranks: list[tuple[np.ndarray, ...] | None] = []
         self.checked: dict[str, int] = defaultdict(int)
         self.failed: dict[str, int] = defaultdict(int)
         self.ran: set[str] = set()
@@ -171,8 +173,8 @@ class Collector:
         table: str,
         row_keys: Sequence[str],
         column: str | Sequence[str],
-        values: Sequence[str],
-        messages: Sequence[str],
+        values: Sequence[str] | np.ndarray,
+        messages: Sequence[str] | np.ndarray,
     ) -> None:
         n = len(row_keys)
         if n == 0:
@@ -186,15 +188,38 @@ class Collector:
                     "item": definition.item,
                     "check": check,
                     "table": table,
-                    "row_key": list(row_keys),
+                    "row_key": (
+                        row_keys.texts
+                        if isinstance(row_keys, RowKeys) and row_keys.texts is not None
+                        else list(row_keys)
+                    ),
                     "column": [column] * n if isinstance(column, str) else list(column),
-                    "value": list(values),
-                    "message": list(messages),
+                    "value": values if isinstance(values, np.ndarray) else list(values),
+                    "message": messages if isinstance(messages, np.ndarray) else list(messages),
                     "severity": self.severities[check],
                 },
                 columns=list(FAILURE_COLUMNS),
             )
         )
+        self.key_ranks.append(row_keys.ranks if isinstance(row_keys, RowKeys) else None)
+
+
+def formatted(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, texts): `fmt` of each distinct value once (an object array whose last slot is
+    the missing text), and each cell's index (>= 0) into it."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if series.dtype == object:
+        # Python objects hash 1, 1.0 and True alike but print differently: one by one.
+        texts = np.array([*(fmt(v) for v in series.to_numpy()), MISSING], dtype=object)
+        return np.arange(len(series), dtype=np.intp), texts
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, uniques = series.cat.codes.to_numpy(), list(series.cat.categories)
+    else:
+        codes, found = pd.factorize(series, use_na_sentinel=True)
+        uniques = list(found)
+    texts = np.array([*(fmt(u) for u in uniques), MISSING], dtype=object)
+    at = np.asarray(codes, dtype=np.intp)
+    return np.where(at < 0, len(texts) - 1, at), texts  # -1 (missing): the last slot
 
 
 def fmt_many(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -203,32 +228,87 @@ def fmt_many(values: pd.Series | np.ndarray) -> np.ndarray:
     A million failing rows usually hold a few thousand distinct values, so the failure table
     is built from array lookups rather than one Python call per row.
     """
-    series = values if isinstance(values, pd.Series) else pd.Series(values)
-    if series.dtype == object:
-        # Python objects hash 1, 1.0 and True alike but print differently: one by one.
-        return np.array([fmt(v) for v in series.to_numpy()], dtype=object)
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        codes, uniques = series.cat.codes.to_numpy(), list(series.cat.categories)
-    else:
-        codes, found = pd.factorize(series, use_na_sentinel=True)
-        uniques = list(found)
-    texts = np.array([*(fmt(u) for u in uniques), MISSING], dtype=object)
-    return np.asarray(texts[codes])  # code -1 (missing) reads the last slot
+    codes, texts = formatted(values)
+    return np.asarray(texts[codes])
 
 
-def row_keys(table: Table, positions: np.ndarray) -> list[str]:
-    """``col=value, …`` over the table's key columns, for the rows at ``positions``."""
-    if len(positions) == 0:
-        return []
-    parts = [
-        f"{col}=" + fmt_many(table.frame[col].iloc[positions].reset_index(drop=True))
-        for col in table.spec.key
-        if col in table.frame.columns
-    ]
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + ", " + part
-    return list(joined)
+def _text_ranks(texts: Sequence[str]) -> np.ndarray:
+    """Dense rank of each text in code-point order (equal texts, equal ranks)."""
+    ordered = {t: i for i, t in enumerate(sorted(set(texts)))}
+    return np.array([ordered[t] for t in texts], dtype=np.int64)
+
+
+class RowKeys(list[str]):
+    """Row keys as text, and (``ranks``) one integer array per key column whose lexicographic
+    order is the texts' code-point order, equal exactly where the texts are: sorting a million
+    failures by these costs a fraction of comparing their texts. ``ranks`` is None where that
+    cannot be promised (a value holding the ``", "`` that separates key columns). ``texts`` is
+    the same keys as an object array (what a failure frame is built from)."""
+
+    ranks: tuple[np.ndarray, ...] | None = None
+    texts: np.ndarray | None = None
+
+
+def _combined_texts(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """The texts ``parts[0] + parts[1] + …`` per row (each part: codes, texts of its values).
+
+    Joining strings row by row is the cost here, so the columns around the one with the most
+    distinct values are first combined by code (few combinations) and written once each:
+    a row then costs at most two joins, one when the busiest column is first or last.
+    """
+    busiest = max(range(len(parts)), key=lambda j: len(parts[j][1]))
+    codes, texts = parts[busiest]
+    joined = texts[codes]
+    for before, side in ((True, parts[:busiest]), (False, parts[busiest + 1 :])):
+        if not side:
+            continue
+        combo = np.zeros(len(codes), dtype=np.int64)
+        for side_codes, side_texts in side:
+            combo = combo * len(side_texts) + side_codes
+        found, which = np.unique(combo, return_inverse=True)
+        written = []
+        for value in found.tolist():
+            pieces = []
+            for _, side_texts in reversed(side):
+                value, at = divmod(value, len(side_texts))
+                pieces.append(side_texts[at])
+            written.append("".join(reversed(pieces)))
+        side_text = np.array(written, dtype=object)[which]
+        joined = side_text + joined if before else joined + side_text
+    return np.asarray(joined, dtype=object)
+
+
+def row_keys(table: Table, positions: np.ndarray) -> RowKeys:
+    """``col=value, …`` over the table's key columns, for the rows at ``positions``.
+
+    Each column's distinct values are formatted once. A key's text compares with another's as
+    its first column's value followed by ``", "`` does, then (on a tie) the next column's: so the
+    rank of ``value + ", "`` among a column's distinct values (the plain value for the last
+    column) orders the keys exactly, unless a value itself holds ``", "``.
+    """
+    keys = RowKeys()
+    columns = [col for col in table.spec.key if col in table.frame.columns]
+    if len(positions) == 0 or not columns:
+        keys.extend([""] * len(positions))
+        keys.ranks = ()
+        keys.texts = np.array(keys, dtype=object)
+        return keys
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    ranks: list[np.ndarray] | None = []
+    for j, col in enumerate(columns):
+        codes, texts = formatted(table.frame[col].iloc[positions].reset_index(drop=True))
+        last = j == len(columns) - 1
+        prefix = f", {col}=" if j else f"{col}="
+        parts.append((codes, np.array([prefix + t for t in texts], dtype=object)))
+        if ranks is not None:
+            if not last and any(", " in t for t in texts):
+                ranks = None
+            else:
+                ranks.append(_text_ranks([t if last else t + ", " for t in texts])[codes])
+    keys.texts = _combined_texts(parts)
+    keys.extend(keys.texts.tolist())
+    keys.ranks = None if ranks is None else tuple(ranks)
+    return keys
 
 
 def fill(check: str, **fields: object) -> str:
@@ -290,7 +370,7 @@ def report_schema_cases(table: Table, n: int, cases: pd.DataFrame, out: Collecto
         positions = np.array(sorted({p for p, _ in cases_of if p is not None}), dtype=np.int64)
         if len(positions):
             values = [fmt(v) for v in table.frame[column].iloc[positions].to_numpy(dtype=object)]
-            keys = row_keys(table, positions)
+            keys: Sequence[str] = row_keys(table, positions)
         else:
             dtype_text = str(table.frame[column].dtype) if column in table.frame else ""
             if table.backend == "polars" and column in table.original.columns:
@@ -322,18 +402,27 @@ def report_row_rule(rule: RowRule, table: Table, positions: np.ndarray, out: Col
     if len(positions) == 0:
         return
     sub = table.frame.iloc[positions]
-    values = fmt_many(rule_value(rule, sub))
-    expected = fmt_many(rule_expected(rule, sub))
-    filled: dict[tuple[str, str], str] = {}
-    messages = []
-    for pair in zip(values, expected, strict=True):
-        text = filled.get(pair)
-        if text is None:
-            text = filled[pair] = fill(rule.check, column=rule.column, value=pair[0],
-                                        expected=pair[1])  # fmt: skip
-        messages.append(text)
-    out.add(rule.check, table.name, row_keys(table, positions), rule.column, list(values),
-            messages)  # fmt: skip
+    value_codes, value_texts = formatted(rule_value(rule, sub))
+    expected_codes, expected_texts = formatted(rule_expected(rule, sub))
+    # One message per distinct (value, expected) pair, filled once: a million failing rows
+    # usually hold a few thousand pairs.
+    pairs, which = np.unique(
+        value_codes.astype(np.int64) * len(expected_texts) + expected_codes, return_inverse=True
+    )
+    messages = np.array(
+        [
+            fill(
+                rule.check,
+                column=rule.column,
+                value=value_texts[pair // len(expected_texts)],
+                expected=expected_texts[pair % len(expected_texts)],
+            )
+            for pair in pairs.tolist()
+        ],
+        dtype=object,
+    )[which]
+    out.add(rule.check, table.name, row_keys(table, positions), rule.column,
+            value_texts[value_codes], messages)  # fmt: skip
 
 
 def report_grid(
@@ -497,6 +586,62 @@ def check_max_failures(max_failures: object) -> int | None:
     return int(max_failures)
 
 
+#: The order of the failure table: by principle (the standard's order), item, check (the
+#: edition's order), table, then row key, column, value and message as text.
+_WITHIN_CHECK = ["row_key", "column", "value", "message"]
+
+
+def sorted_failures(out: Collector) -> pd.DataFrame:
+    """Every failure ``out`` collected, in the report's order (`_WITHIN_CHECK`).
+
+    Each frame holds one check of one table, so frames are ordered as wholes; inside a check
+    that only one frame reported, the rows are ordered by their row keys' ranks (`RowKeys`),
+    integers, and by text only among rows whose keys are equal. Other checks are sorted as text.
+    """
+    order = {p: i for i, p in enumerate(PRINCIPLES)}
+    check_order = {c.id: i for i, c in enumerate(CHECKS)}
+    groups: dict[tuple[int, str, int, str], list[int]] = defaultdict(list)
+    for k, frame in enumerate(out.frames):
+        check = str(frame["check"].iat[0])
+        if check in out.disabled:  # a check switched off by settings reports nothing
+            continue
+        definition = CHECK_BY_ID[check]
+        table = str(frame["table"].iat[0])
+        groups[(order[definition.principle], definition.item, check_order[check], table)].append(k)
+    pieces = []
+    for group in sorted(groups):
+        members = groups[group]
+        ranks = out.key_ranks[members[0]] if len(members) == 1 else None
+        piece = (
+            out.frames[members[0]]
+            if len(members) == 1
+            else pd.concat([out.frames[k] for k in members], ignore_index=True)
+        )
+        pieces.append(_sorted_by_key(piece, ranks))
+    if not pieces:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in FAILURE_COLUMNS})
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _sorted_by_key(frame: pd.DataFrame, ranks: tuple[np.ndarray, ...] | None) -> pd.DataFrame:
+    """``frame`` (one check of one table) in `_WITHIN_CHECK` order, stable."""
+    if ranks is None or len(frame) < 2:
+        return frame.sort_values(_WITHIN_CHECK, kind="stable")
+    position = np.lexsort(ranks[::-1]) if ranks else np.arange(len(frame))
+    if ranks:
+        ahead = [r[position] for r in ranks]
+        tied = np.ones(len(frame) - 1, dtype=bool)
+        for r in ahead:
+            tied &= r[1:] == r[:-1]
+        if not tied.any():
+            return frame.take(position)
+    # Equal keys (or no key columns): the rows of equal rank tuples are ordered by the other
+    # columns' text. Their ranks sit in front, so one stable text sort does both.
+    keyed = frame.assign(**{f"_k{i}": r for i, r in enumerate(ranks)})
+    by = [f"_k{i}" for i in range(len(ranks))] + _WITHIN_CHECK[1:]
+    return keyed.sort_values(by, kind="stable").drop(columns=by[: len(ranks)])
+
+
 def assemble(
     out: Collector,
     as_of: dt.date,
@@ -505,23 +650,7 @@ def assemble(
     gaps: pd.DataFrame,
     max_failures: int | None = None,
 ) -> CrucialReport:
-    if out.frames:
-        failures = pd.concat(out.frames, ignore_index=True)
-    else:
-        failures = pd.DataFrame({c: pd.Series(dtype=object) for c in FAILURE_COLUMNS})
-    if out.disabled:  # a check switched off by settings reports nothing
-        failures = failures[~failures["check"].isin(list(out.disabled))]
-    order = {p: i for i, p in enumerate(PRINCIPLES)}
-    check_order = {c.id: i for i, c in enumerate(CHECKS)}
-    failures = (
-        failures.assign(_p=failures["principle"].map(order), _c=failures["check"].map(check_order))
-        .sort_values(
-            ["_p", "item", "_c", "table", "row_key", "column", "value", "message"], kind="stable"
-        )
-        .drop(columns=["_p", "_c"])
-        .reset_index(drop=True)
-    )
-    failures = first_per_check(failures, max_failures)
+    failures = first_per_check(sorted_failures(out), max_failures)
     principles: dict[Principle, PrincipleResult] = {}
     for principle in PRINCIPLES:
         results = []
@@ -663,6 +792,7 @@ __all__ = [
     "Collector",
     "Predicate",
     "ReferencedWhenFlagged",
+    "RowKeys",
     "RowRule",
     "Schedule",
     "Table",
@@ -678,6 +808,7 @@ __all__ = [
     "fill",
     "fmt",
     "fmt_many",
+    "formatted",
     "grid_breaks",
     "grid_problem",
     "is_count_or_duration",
@@ -699,6 +830,7 @@ __all__ = [
     "schema_cases",
     "schema_run",
     "skip_grid",
+    "sorted_failures",
     "text_missing",
     "truthy",
     "unscheduled_breaks",
