@@ -7,7 +7,7 @@ pandas and the checks here run once for all of them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,11 +39,15 @@ def labels(s: pd.Series) -> pd.Series:
     """
     codes: np.ndarray
     if isinstance(s.dtype, pd.CategoricalDtype):
-        codes, uniques = s.cat.codes.to_numpy(), list(s.cat.categories)
+        categories = s.cat.categories
+        if categories.is_monotonic_increasing and all(type(c) is str for c in categories):
+            # Already its own labels (a str formats as itself, the categories are sorted).
+            return s if s.cat.ordered else s.cat.as_ordered()
+        codes, uniques = s.cat.codes.to_numpy(), list(categories)
     else:
         codes, found = pd.factorize(s, use_na_sentinel=True)
         uniques = list(found)
-    texts = np.array([fmt(u) for u in uniques], dtype=str)
+    texts = np.array([u if type(u) is str else fmt(u) for u in uniques], dtype=str)
     cats, inverse = np.unique(texts, return_inverse=True)
     new_codes = np.where(codes < 0, -1, np.append(inverse, -1)[codes])
     labels = pd.Categorical.from_codes(new_codes, list(cats), ordered=True)  # type: ignore[call-overload]
@@ -74,14 +78,23 @@ def registry_of(table: Table) -> Registry:
     return Registry(table, first.set_index("_metric"))
 
 
+def _metric_lookup(
+    metric: pd.Series, mapping: Mapping[str, object]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(lookup, codes): ``mapping`` of each distinct metric (unknown -> NaN, last slot: a
+    missing metric) and each row's index into it."""
+    if isinstance(metric.dtype, pd.CategoricalDtype):
+        uniques: Iterable[object] = metric.cat.categories
+        codes = metric.cat.codes.to_numpy()
+    else:
+        codes, uniques = pd.factorize(metric, use_na_sentinel=True)
+    lookup = np.array([*(mapping.get(str(u), np.nan) for u in uniques), np.nan], dtype=object)
+    return lookup, np.where(codes < 0, len(lookup) - 1, codes)
+
+
 def _map_metric(metric: pd.Series, mapping: Mapping[str, object]) -> np.ndarray:
     """Map a (possibly categorical) metric column through ``mapping``; unknown -> NaN."""
-    if isinstance(metric.dtype, pd.CategoricalDtype):
-        cats = [mapping.get(str(c), np.nan) for c in metric.cat.categories]
-        lookup = np.array([*cats, np.nan], dtype=object)
-        return np.asarray(lookup[metric.cat.codes.to_numpy()])
-    codes, uniques = pd.factorize(metric, use_na_sentinel=True)
-    lookup = np.array([*(mapping.get(str(u), np.nan) for u in uniques), np.nan], dtype=object)
+    lookup, codes = _metric_lookup(metric, mapping)
     return np.asarray(lookup[codes])
 
 
@@ -100,6 +113,50 @@ def _metric_attr(facts: Table, reg: Registry, column: str) -> np.ndarray:
         return np.full(len(facts.frame), np.nan, dtype=object)
     mapping = {str(k): v for k, v in reg.first[column].items() if not _isna(v)}
     return _map_metric(facts.frame["metric"], mapping)
+
+
+def _metric_number(facts: Table, reg: Registry, column: str) -> np.ndarray:
+    """A registry column as a number for each fact (NaN: unknown metric, missing or not a
+    number), converted once per distinct metric rather than once per fact."""
+    if column not in reg.first.columns:
+        return np.full(len(facts.frame), np.nan)
+    mapping = {str(k): v for k, v in reg.first[column].items() if not _isna(v)}
+    lookup, codes = _metric_lookup(facts.frame["metric"], mapping)
+    numbers = pd.to_numeric(pd.Series(lookup, dtype=object), errors="coerce")
+    return np.asarray(np.asarray(numbers, dtype="float64")[codes])
+
+
+@dataclass(frozen=True)
+class _FactUnits:
+    """Each fact's registry unit and its kind, held per distinct metric (``lookup``, ``kinds``:
+    the last slot is a missing metric) with each fact's index into them (``codes``): a test of
+    the unit is then made once per metric, not once per fact."""
+
+    lookup: np.ndarray
+    kinds: np.ndarray
+    codes: np.ndarray
+
+    @property
+    def unit(self) -> np.ndarray:
+        return np.asarray(self.lookup[self.codes])
+
+    @property
+    def kind(self) -> np.ndarray:
+        return np.asarray(self.kinds[self.codes])
+
+    def named(self, name: str) -> np.ndarray:
+        """True where the fact's unit is ``name`` or of kind ``name``."""
+        per_metric = (self.lookup == name) | (self.kinds == name)
+        return np.asarray(per_metric[self.codes], dtype=bool)
+
+
+def _fact_units(facts: Table, reg: Registry, kinds: Mapping[str, str]) -> _FactUnits:
+    if "unit" in reg.first.columns:
+        mapping = {str(k): v for k, v in reg.first["unit"].items() if not _isna(v)}
+    else:
+        mapping = {}
+    lookup, codes = _metric_lookup(facts.frame["metric"], mapping)
+    return _FactUnits(lookup, _kinds_of(lookup, kinds), codes)
 
 
 def _isna(v: object) -> bool:
@@ -246,7 +303,8 @@ def fact_checks(
             [fmt(v) for v in frame["value"].iloc[positions].to_numpy(dtype=object)],
             [fill("one_value_per_key", count=int(counts[k])) for k in keys],
         )
-    unit = _metric_attr(facts, reg, "unit")
+    units = _fact_units(facts, reg, out.units)
+    unit = units.unit
     if "unit" in frame.columns:
         out.run("fact_unit_matches_registry", n)
         stated = frame["unit"].astype(object).to_numpy()
@@ -277,10 +335,7 @@ def fact_checks(
     # 111: every fact has a target (its own, else the registry's).
     out.run("metric_has_target", n)
     own_target = as_float(frame["target"])
-    reg_target = np.asarray(
-        pd.to_numeric(pd.Series(_metric_attr(facts, reg, "target")), errors="coerce"),
-        dtype="float64",
-    )
+    reg_target = _metric_number(facts, reg, "target")
     target = np.where(np.isnan(own_target), reg_target, own_target)
     value = as_float(frame["value"])
     no_target = np.isnan(target) & registered
@@ -303,8 +358,13 @@ def fact_checks(
     category = _metric_attr(facts, reg, "category")
     if month.notna().any():
         span = pd.date_range(month.min(), month.max(), freq="MS")
-        present = pd.DataFrame({"category": category, "month": month}).dropna().drop_duplicates()
-        have = set(zip(present["category"].astype(str), present["month"], strict=True))
+        # The (category, month) pairs present, found on integer codes (one per distinct value).
+        cat_codes, cat_values = pd.factorize(pd.Series(category, dtype=object))
+        month_codes, month_values = pd.factorize(month)
+        known_pair = (cat_codes >= 0) & (month_codes >= 0)
+        width = max(len(month_values), 1)
+        pairs = np.unique(cat_codes[known_pair].astype(np.int64) * width + month_codes[known_pair])
+        have = {(str(cat_values[p // width]), month_values[p % width]) for p in pairs.tolist()}
         missing = [(c, m) for c in category_ids() for m in span if (c, m) not in have]
         out.add(
             "category_every_month",
@@ -318,8 +378,11 @@ def fact_checks(
             ],
         )
 
+    # The series labels, formatted once for the checks below and the gap table.
+    series = {c: labels(frame[c]) for c in SERIES_COLUMNS}
+
     # 112.3: monthly values below target are analysed.
-    monthly = (frame["period"].astype(object) == "month").to_numpy()
+    monthly = (series["period"] == "month").to_numpy(dtype=bool)
     below = monthly & (favourable < 0)
     if analysis is None:
         out.skip("below_target_analysed", "no analysis log given")
@@ -375,8 +438,6 @@ def fact_checks(
         )
 
     # 113: tracked metrics at agent and team/department level; a trend per entity.
-    # The series labels, formatted once for the trend checks and the gap table.
-    series = {c: labels(frame[c]) for c in SERIES_COLUMNS}
     _improvable(facts, reg, registered, out, series)
 
     # 115.1: rates within their range.
@@ -386,12 +447,11 @@ def fact_checks(
         str(u): (float(lo), float(hi))
         for u, (lo, hi) in out.option("rate_in_range", "ranges").items()
     }
-    kind = _kinds_of(unit, out.units)
+    kind = units.kind
     for unit_name, (lo, hi) in ranges.items():
         # A range applies to the unit of that name and to every unit of that kind (a declared
         # ``pct`` of kind percent is a percent).
-        is_unit = (unit == unit_name) | (kind == unit_name)
-        bad |= is_unit & ((value < lo) | (value > hi))
+        bad |= units.named(unit_name) & ((value < lo) | (value > hi))
     positions = np.flatnonzero(bad)
     out.add(
         "rate_in_range",
@@ -412,7 +472,7 @@ def fact_checks(
     )
     # 115.2: reported ratio = numerator / denominator (times 100 for percent).
     if "numerator" in frame.columns and "denominator" in frame.columns:
-        _derived(facts, unit, value, out, tolerance)
+        _derived(facts, units, value, out, tolerance)
     else:
         out.skip("derived_matches_components", "the facts have no numerator and denominator")
 
@@ -490,7 +550,7 @@ def _improvable(
 
 
 def _derived(
-    facts: Table, unit: np.ndarray, value: np.ndarray, out: Collector, tolerance: float
+    facts: Table, units: _FactUnits, value: np.ndarray, out: Collector, tolerance: float
 ) -> None:
     frame = facts.frame
     num = as_float(frame["numerator"])
@@ -499,9 +559,8 @@ def _derived(
     considered = has_num | has_den
     out.run("derived_matches_components", int(considered.sum()))
     factor = np.ones(len(frame))
-    kind = _kinds_of(unit, out.units)
     for unit_name, scale in UNIT_SCALE.items():
-        factor[(unit == unit_name) | (kind == unit_name)] = scale
+        factor[units.named(unit_name)] = scale
     with np.errstate(divide="ignore", invalid="ignore"):
         recomputed = factor * num / den
     both = has_num & has_den
@@ -549,16 +608,24 @@ def _gaps(
         utc = pd.to_datetime(pd.Series(start), utc=True)
         instants = utc.dt.tz_localize(None).to_numpy()
     codes = []
+    radix = 1
     for c in SERIES_COLUMNS:
         code = series[c].cat.codes.to_numpy().astype(np.int64)
         codes.append(np.where(code < 0, len(series[c].cat.categories), code))  # missing last
-    # np.lexsort is stable and puts NaN / NaT last, as sort_values(kind="stable") does.
-    order = np.lexsort((value, instants, *reversed(codes)))
-    boundary = np.zeros(max(len(order) - 1, 0), dtype=bool)  # a series ends after True
-    for code in codes:
-        sorted_code = code[order]
-        boundary |= sorted_code[1:] != sorted_code[:-1]
-    last = order[np.append(boundary, True)] if len(order) else order
+        radix *= len(series[c].cat.categories) + 1
+    if radix < 2**62:  # one integer per series, in the order of the labels' texts
+        combined = np.zeros(len(value), dtype=np.int64)
+        for c, code in zip(SERIES_COLUMNS, codes, strict=True):
+            combined = combined * (len(series[c].cat.categories) + 1) + code
+        last = _latest_of_each(combined, instants, value)
+    else:
+        # np.lexsort is stable and puts NaN / NaT last, as sort_values(kind="stable") does.
+        order = np.lexsort((value, instants, *reversed(codes)))
+        boundary = np.zeros(max(len(order) - 1, 0), dtype=bool)  # a series ends after True
+        for code in codes:
+            sorted_code = code[order]
+            boundary |= sorted_code[1:] != sorted_code[:-1]
+        last = order[np.append(boundary, True)] if len(order) else order
     latest = pd.DataFrame(
         {
             c: pd.Series(np.asarray(series[c].array[last], dtype=object), dtype=object)
@@ -575,6 +642,26 @@ def _gaps(
     )
     latest = latest.assign(meets=latest["favourable_gap"] >= 0)
     return latest.reset_index(drop=True)
+
+
+def _latest_of_each(series: np.ndarray, instants: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Position of the latest row of each series code, in code order: the latest instant
+    (missing counts as latest), then the largest value (missing largest), then the last row.
+
+    The same rows as sorting everything by (series, instant, value) and taking each series'
+    last, but only the rows at their series' latest instant are sorted.
+    """
+    if len(series) == 0:
+        return np.zeros(0, dtype=np.intp)
+    moment = instants.view(np.int64).copy()
+    moment[np.isnat(instants)] = np.iinfo(np.int64).max  # missing last, as np.lexsort puts NaT
+    latest = pd.Series(moment).groupby(series).transform("max").to_numpy()
+    candidates = np.flatnonzero(moment == latest)
+    # Stable, NaN last: among equal values the later row ends up last.
+    order = candidates[np.lexsort((value[candidates], series[candidates]))]
+    code = series[order]
+    last: np.ndarray = order[np.append(code[1:] != code[:-1], True)]
+    return last
 
 
 def adjusted_rows(facts: Table) -> pd.DataFrame:
