@@ -48,10 +48,11 @@ def _start_inverse(traffic: FloatArray, start: FloatArray) -> FloatArray:
 
     With ``rho = n/A < 1``: ``1/B(n) = Σ_j Π_{i<j} (n-i)/A ≈ 1/(1-rho) - rho/(A·(1-rho)³)``.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):  # no traffic: start is 0
-        rho = start / traffic
-        gap = 1.0 - rho
-        inverse = 1.0 / gap - rho / (traffic * (gap * gap * gap))
+    # The same in terms of the distance d = A - n (one division): (A/d)·(1 - n/d²).
+    # At start 0 (any tiny traffic) the value is 1 and the arithmetic is not used.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        per_distance = 1.0 / (traffic - start)
+        inverse = traffic * per_distance * (1.0 - start * per_distance * per_distance)
     result: FloatArray = np.where(start > 0, np.maximum(inverse, 1.0), 1.0)
     return result
 
@@ -263,12 +264,13 @@ class _Guide:
         so, restarts that element from the smallest stable agent count, so the result stays
         exact. beta comes from a lookup table (no search per element).
         """
-        beta = np.zeros_like(traffic)
+        betas = []
         if self.sl_table is not None:
-            beta = np.maximum(beta, _lookup(*self.sl_table, root * (self.sl_seconds / aht)))
+            betas.append(_lookup(*self.sl_table, root * (self.sl_seconds / aht)))
         if self.asa_table is not None:
             assert self.asa_target is not None
-            beta = np.maximum(beta, _lookup(*self.asa_table, root * (self.asa_target / aht)))
+            betas.append(_lookup(*self.asa_table, root * (self.asa_target / aht)))
+        beta = betas[0] if len(betas) == 1 else np.maximum(*betas)  # tables hold betas > 0
         return np.floor(traffic + beta * root).astype(np.int64)
 
     def passes(
@@ -419,25 +421,17 @@ def _min_agents(
     state = _Climb(traffic, aht, first.astype(np.float64), _erlang_b_at(traffic, first, root))
     state.start_decay(guide.sl_seconds)
     ok = guide.passes(state.wait, state.decay, state.excess, aht)
-    # A guess that already passes says nothing about n - 1: redo those from the floor.
+    # A guess that already passes says nothing about n - 1: redo those from the floor. Those
+    # passing at the floor itself have their answer now (rare): both are written after the climb.
     redo = ok & (state.n > floor_n)
-    # Only an element passing at the floor itself has its answer now (rare): the others are
-    # written by the redo or when they first pass below, so the block is not copied here.
-    final = ok & ~redo
-    if np.any(final):
-        for column, value in zip(out, (first, state.b, state.wait, state.decay), strict=True):
-            np.copyto(column, value, where=final)
-    if np.any(redo):
-        idx = np.flatnonzero(redo)
-        again = empty_answer(idx.size)
-        _min_agents(
-            traffic[idx], aht[idx], minimum=minimum[idx], guide=guide, out=again, use_guess=False
-        )
-        for column, value in zip(out, again, strict=True):
-            column[idx] = value
-    done = ok  # (passing at the first candidate: ``out`` already holds it, or the redo's)
+    final = np.flatnonzero(ok & ~redo)
+    answered = tuple(v[final] for v in (first, state.b, state.wait, state.decay))
+    done = ok
     # Full-width steps while most elements are still climbing (no gathers), then only the rest.
+    # The first step writes every element (a plain copy, the cheapest): those that have not
+    # passed there are written again when they do, and those done before it after the loop.
     rows: NDArray[np.intp] | None = None
+    written = False
     while not np.all(done):
         if rows is None and 4 * np.count_nonzero(~done) < done.size:
             rows = np.flatnonzero(~done)
@@ -448,8 +442,22 @@ def _min_agents(
         values = (state.n, state.b, state.wait, state.decay)
         if rows is None:
             for column, value in zip(out, values, strict=True):
-                np.copyto(column, value, where=ok, casting="unsafe")  # n: whole numbers
+                if written:
+                    np.copyto(column, value, where=ok, casting="unsafe")  # n: whole numbers
+                else:
+                    np.copyto(column, value, casting="unsafe")
+            written = True
         elif np.any(ok):
             for column, value in zip(out, values, strict=True):
                 column[rows[ok]] = value[ok]
         done |= ok
+    for column, kept in zip(out, answered, strict=True):
+        column[final] = kept
+    if np.any(redo):
+        idx = np.flatnonzero(redo)
+        again = empty_answer(idx.size)
+        _min_agents(
+            traffic[idx], aht[idx], minimum=minimum[idx], guide=guide, out=again, use_guess=False
+        )
+        for column, redone in zip(out, again, strict=True):
+            column[idx] = redone
