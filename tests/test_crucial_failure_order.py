@@ -96,3 +96,45 @@ def test_failure_table_order_is_the_text_sort_whatever_the_arrival_order(
         .reset_index(drop=True)
     )
     pd.testing.assert_frame_equal(got[COLUMNS], want[COLUMNS])
+
+
+FACTS = load_table_spec("facts")
+
+
+def _naive_keys(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    from ccmm._cells import fmt
+
+    return [", ".join(f"{c}={fmt(v)}" for c, v in zip(columns, row, strict=True))
+            for row in frame[columns].itertuples(index=False)]  # fmt: skip
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(
+        st.tuples(*(st.sampled_from(["a", "b", "c, d", "", None, "a,"]) for _ in FACTS.key)),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(0, 4),
+)
+def test_row_key_texts_are_each_rows_columns_joined_whichever_column_is_busiest(
+    rows: list[tuple[str | None, ...]], busy: int
+) -> None:
+    # Column ``busy`` gets a distinct value on every row, so it is the one joined row by row.
+    data = [tuple(f"v{i}" if j == busy else v for j, v in enumerate(r)) for i, r in enumerate(rows)]
+    frame = pd.DataFrame(data, columns=list(FACTS.key), dtype=object)
+    table = Table(name="facts", spec=FACTS, original=frame, frame=frame, backend="pandas")
+    positions = np.arange(len(rows))[::-1]  # any order of positions
+    keys = row_keys(table, positions)
+    assert list(keys) == _naive_keys(frame.iloc[positions], list(FACTS.key))
+
+
+def test_row_keys_of_many_distinct_values_in_every_key_column_are_joined_row_by_row() -> None:
+    # 60,000 rows, every key column distinct on every row: the columns around the busiest one
+    # have more combinations than an int64 holds, so they are joined row by row, not by code.
+    n = 60_000
+    frame = pd.DataFrame({c: [f"{c[0]}{i}" for i in range(n)] for c in FACTS.key}, dtype=object)
+    table = Table(name="facts", spec=FACTS, original=frame, frame=frame, backend="pandas")
+    positions = np.arange(n)[::-1]  # 60,000**4 > 2**62
+    keys = row_keys(table, positions)
+    assert list(keys) == _naive_keys(frame.iloc[positions], list(FACTS.key))

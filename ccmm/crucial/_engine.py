@@ -15,6 +15,7 @@ and the schema vocabulary a backend needs, so no backend imports another module 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -261,6 +262,11 @@ def _combined_texts(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     joined = texts[codes]
     for before, side in ((True, parts[:busiest]), (False, parts[busiest + 1 :])):
         if not side:
+            continue
+        if math.prod(len(texts) for _, texts in side) >= 2**62:  # codes would not fit: by row
+            for side_codes, side_texts in reversed(side) if before else side:
+                part = side_texts[side_codes]
+                joined = part + joined if before else joined + part
             continue
         combo = np.zeros(len(codes), dtype=np.int64)
         for side_codes, side_texts in side:
