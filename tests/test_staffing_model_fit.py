@@ -148,6 +148,35 @@ def test_bad_options_and_missing_columns_are_named() -> None:
     assert "wait_seconds must be finite and >= 0, got rows 4" in info.value.problems
 
 
+@pytest.mark.parametrize(
+    ("by", "said"),
+    [
+        (None, "by must be a sequence of column names, got NoneType"),
+        ("queue", "got the string"),
+        (["queue", 1], "by must name columns as text, got 1"),
+    ],
+)
+def test_a_by_that_is_not_column_names_is_named_with_the_other_problems(
+    by: object, said: str
+) -> None:
+    # Seed loop run 119: by=None reached tuple(None) (TypeError) after the other checks passed.
+    intervals = load_example("clean").intervals
+    with pytest.raises(CCMMError) as info:
+        staffing.model_fit(intervals, by=by, margin=-1)  # type: ignore[arg-type]
+    assert len(info.value.problems) == 2
+    assert any(said in p for p in info.value.problems)
+
+
+@pytest.mark.parametrize("confidence", [float("nan"), 1.0, 0.0, -0.5, np.float64(2.0)])
+def test_estimate_patience_names_a_confidence_that_is_not_a_share(confidence: object) -> None:
+    intervals = load_example("clean").intervals
+    with pytest.raises(CCMMError, match="confidence must be strictly between 0 and 1"):
+        staffing.estimate_patience(intervals, confidence=confidence)  # type: ignore[arg-type]
+    with pytest.raises(CCMMError) as info:  # reported together with a bad by
+        staffing.estimate_patience(intervals, by=["queue", 2], confidence=confidence)  # type: ignore[list-item]
+    assert len(info.value.problems) == 2
+
+
 def test_plot_marks_the_missed_intervals() -> None:
     pytest.importorskip("matplotlib")
     import matplotlib

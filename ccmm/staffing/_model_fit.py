@@ -28,7 +28,7 @@ from ccmm.staffing._erlang_a import erlang_a_measures
 from ccmm.staffing._erlang_c import asa_flat, service_level_flat
 from ccmm.staffing._erlang_core import erlang_b_flat, erlang_c_from_b
 from ccmm.staffing._inputs import FloatArray
-from ccmm.staffing._table import keyed_rows, read_interval_columns
+from ccmm.staffing._table import by_problems, keyed_rows, read_interval_columns
 
 Model = Literal["erlang_c", "erlang_a"]
 MEASURES = ("service_level", "asa", "abandon_rate")
@@ -243,6 +243,7 @@ def model_fit(
     ):
         if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
             problems.append(f"{name} must be a finite number >= 0, got {value!r}")
+    problems += by_problems(by)
     if problems:
         raise InputDataError(f"invalid model_fit options ({len(problems)})", problems=problems)
     by = tuple(by)

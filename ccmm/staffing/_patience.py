@@ -42,9 +42,10 @@ import pandas as pd
 from ccmm._errors import InputDataError
 from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel
+from ccmm._text import quote
 from ccmm.staffing._erlang_a import erlang_a_measures
 from ccmm.staffing._inputs import FloatArray
-from ccmm.staffing._table import keyed_rows, read_interval_columns
+from ccmm.staffing._table import by_problems, keyed_rows, read_interval_columns
 
 # Patience searched between these (seconds): a grid in log space, then refined.
 _LOW, _HIGH = 1.0, 1e5
@@ -227,8 +228,17 @@ def estimate_patience(
     without calls, answers or agents say nothing about patience and are skipped (counted).
     A group without any abandon gets no estimate and a note saying so.
     """
-    if not 0.0 < float(confidence) < 1.0:
-        raise InputDataError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
+    problems = by_problems(by)
+    # isinstance first: float() of junk (a frame, a text) would raise its own error.
+    if not (
+        isinstance(confidence, int | float | np.floating)
+        and not isinstance(confidence, bool)
+        and 0.0 < float(confidence) < 1.0
+    ):
+        problems.append(f"confidence must be strictly between 0 and 1, got {quote(confidence)}")
+    if problems:
+        head = problems[0] if len(problems) == 1 else "invalid estimate_patience options"
+        raise InputDataError(head, problems=problems)
     by = tuple(by)
     table = read_interval_columns(
         intervals,
