@@ -706,3 +706,21 @@ def test_an_empty_value_in_an_extra_by_column_forms_its_own_group() -> None:
     assert list(result["offered"]) == [10, 0]
     with pytest.raises(InputDataError, match=r"'queue': 1 row\(s\) are empty"):
         compute(small_table().assign(queue=["a", None]), by=("queue",))
+
+
+@given(
+    st.sampled_from(["intervals", "agents"]),
+    st.sampled_from(["interval_start", "offered", "agent_id", "unknown"]),
+    st.integers(0, 3),
+)
+def test_validating_a_table_with_a_column_name_twice_is_refused_naming_it(
+    table: str, column: str, rows: int
+) -> None:
+    # Junk harness (lead, 100 examples): validate_agents raised AttributeError on a frame with
+    # 'interval_start' twice; df[name] of a doubled name is a table, not a column.
+    from ccmm.kpi import validate_agents
+
+    frame = pd.DataFrame([[None, None]] * rows, columns=[column, column])
+    validate = validate_intervals if table == "intervals" else validate_agents
+    with pytest.raises(InputDataError, match=f"duplicated column name\\(s\\) '{column}'"):
+        validate(frame)

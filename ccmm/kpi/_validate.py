@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from ccmm._cells import fmt
 from ccmm._errors import InputDataError
 from ccmm._exact import EXACT_TEXT, MAX_EXACT
-from ccmm._guard import checked_arguments
+from ccmm._guard import checked_arguments, require_columns
 from ccmm._model import FrozenModel
 from ccmm._row_rules import AtMost, row_relations
 from ccmm._tables import ColumnSpec, TableSpec, load_table_spec
@@ -213,6 +213,8 @@ def _dtype_problem(table: str, column: str, expected: str, dtype: Any, rows: int
 def validate_table(frame: object, spec: TableSpec) -> list[RowProblem]:
     """Every problem of ``frame`` against the canonical table ``spec``, in column order."""
     df = as_pandas(frame, table=spec.name, columns=spec.column_names)
+    # Two columns of one name are no column to validate (df[name] is a table): refused, named.
+    require_columns(df, (), argument=f"{spec.name} table")
     problems: list[RowProblem] = []
     present = set(df.columns)
     for column in spec.columns:
