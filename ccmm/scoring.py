@@ -21,13 +21,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from functools import cache
+from numbers import Integral
 from typing import TYPE_CHECKING, Any, Literal
 
-from ccmm._errors import AssessmentError, IncompleteAssessmentError, StandardMismatchError
+from ccmm._errors import (
+    AssessmentError,
+    IncompleteAssessmentError,
+    InputDataError,
+    StandardMismatchError,
+)
 from ccmm._guard import checked_arguments
 from ccmm._model import FrozenModel, trusted
 from ccmm._readings import COUNTED, READINGS, ShareReading, check_reading, unit_size
-from ccmm._text import Text
+from ccmm._text import Text, quote
 from ccmm.assessment import Assessment
 from ccmm.standard import Rating, ShareRule, Standard
 
@@ -354,6 +360,20 @@ def level_results(
 ) -> tuple[LevelResult, ...]:
     """Every level's rule results from what ``reading`` counts per (rating, scope) (top-grade
     items under ``rated_10``) and the total."""
+    needed = sorted({(r.rating, r.scope) for lv in standard.levels for r in lv.share_rules})
+    # The guard checks one entry of a mapping; every count the rules read is checked here.
+    bad = [
+        f"{rating}/{scope}: "
+        + ("missing" if (rating, scope) not in top_counts else quote(top_counts[(rating, scope)]))
+        for rating, scope in needed
+        if not _is_count(top_counts.get((rating, scope)))
+    ]
+    if bad:
+        raise InputDataError(
+            "top_counts needs a whole number >= 0 for every (rating, scope) the level rules "
+            f"read; got {'; '.join(bad[:10])}",
+            problems=bad,
+        )
     per_item = unit_size(reading, standard.max_rating)
     denominators = {k: n * per_item for k, n in standard.scope_sizes.items()}
     results = []
@@ -386,6 +406,10 @@ def level_results(
             )
         )
     return tuple(results)
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, Integral) and not isinstance(value, bool) and int(value) >= 0
 
 
 def _level_under(

@@ -619,6 +619,29 @@ def test_every_input_problem_is_reported_at_once() -> None:
     assert isinstance(caught.value, CCMMError)
 
 
+@given(st.integers(min_value=1201, max_value=2**80), st.dates(max_value=date(2199, 12, 31)))
+def test_a_window_longer_than_a_century_is_refused_whatever_the_date(
+    window: int, as_of: date
+) -> None:
+    # Junk harness (lead, 250 examples): window_months=2**63 raised OverflowError.
+    facts = make_facts({"m00": [5.0] * 6}, targets={"m00": 1.0})
+    with pytest.raises(InputDataError) as caught:
+        attainment(facts, as_of=as_of, window_months=window)
+    assert any("window_months must be at most 1200" in p for p in caught.value.problems)
+
+
+@given(st.integers(min_value=6, max_value=1200), st.dates(max_value=date(100, 12, 31)))
+def test_a_window_reaching_before_year_1_is_refused_or_judged(window: int, as_of: date) -> None:
+    facts = make_facts({"m00": [5.0] * 6}, targets={"m00": 1.0})
+    if as_of.year * 12 + as_of.month - window < 12:
+        with pytest.raises(InputDataError, match="starts before year 1"):
+            attainment(facts, as_of=as_of, window_months=window)
+    else:
+        result = attainment(facts, as_of=as_of, window_months=window)
+        months = (result.window_end.year - result.window_start.year) * 12
+        assert months + result.window_end.month - result.window_start.month + 1 == window
+
+
 def test_an_unknown_rule_name_is_refused_with_the_known_names() -> None:
     facts = make_facts({"m00": [5.0] * 6}, targets={"m00": 1.0})
     with pytest.raises(InputDataError, match="'cc-cmm-2017', 'copc-gold'"):

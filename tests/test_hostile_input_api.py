@@ -266,3 +266,36 @@ def test_the_harness_finds_the_public_entry_points_of_every_public_module() -> N
     assert expected <= names
     modules = {name.rsplit(".", 1)[0] for name in names}
     assert {"ccmm", "ccmm.kpi", "ccmm.crucial", "ccmm.staffing", "ccmm.evidence"} <= modules
+
+
+def _a_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from(["c_rate", "f_rate"]), st.sampled_from(["1.0-4.0", "5.0", "x"])),
+        st.one_of(st.integers(-3, 200), st.booleans(), st.floats(), st.text(max_size=3)),
+        max_size=6,
+    )
+)
+def test_level_results_names_every_count_the_rules_read_that_is_missing_or_not_a_count(
+    top_counts: dict[tuple[str, str], object],
+) -> None:
+    # Junk harness (lead, 250 examples): top_counts={} raised KeyError.
+    from ccmm import CCMMError, load_standard
+    from ccmm.scoring import level_results
+
+    read = [(r, s) for r in ("c_rate", "f_rate") for s in ("1.0-4.0", "5.0")]
+    bad = [k for k in read if not _a_count(top_counts.get(k))]
+    call = functools.partial(
+        level_results, load_standard(), top_counts=top_counts, total=0, operating_years=None
+    )
+    if not bad:
+        assert len(call()) == 5
+        return
+    with pytest.raises(CCMMError) as info:
+        call()
+    said = " ".join(info.value.problems)
+    # The type guard reads the mapping's first entry; past it, every bad count is named.
+    assert "argument top_counts" in said or all(f"{r}/{s}:" in said for r, s in bad)

@@ -17,12 +17,13 @@ from pathlib import Path
 from ccmm._errors import InputDataError
 from ccmm._escape import quoted
 from ccmm._guard import checked_arguments
+from ccmm.kpi._attainment._inputs import MAX_WINDOW_MONTHS as ATTAINMENT_WINDOW_LIMIT
 
 # Dates a table can hold (pandas nanosecond timestamps end in 2262) with room for the longest
 # window before them.
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
-MAX_WINDOW_MONTHS = 1200  # a century of monthly data
+MAX_WINDOW_MONTHS = ATTAINMENT_WINDOW_LIMIT  # a century of monthly data, as the library takes
 
 
 def _float(text: str) -> float:

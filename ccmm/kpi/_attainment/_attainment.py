@@ -10,8 +10,10 @@ import pandas as pd
 from ccmm._cells import as_date
 from ccmm._errors import InputDataError
 from ccmm._guard import checked_arguments
+from ccmm._text import quote
 from ccmm.kpi._attainment._inputs import (
     FACT_COLUMNS,
+    MAX_WINDOW_MONTHS,
     MONTH_PERIOD,
     FactRow,
     MetricFacts,
@@ -69,6 +71,15 @@ def attainment(
         problems.append(
             f"window_months must be at least {needed_window} (the rule's min_trend_periods and "
             f"level_periods), got {window_months}"
+        )
+    elif window_months > MAX_WINDOW_MONTHS:
+        problems.append(
+            f"window_months must be at most {MAX_WINDOW_MONTHS} (a century of months), "
+            f"got {quote(window_months)}"
+        )
+    elif day is not None and month_index(day) - window_months + 1 < month_index(date.min):
+        problems.append(
+            f"window_months {window_months} ending at {day.isoformat()} starts before year 1"
         )
     book = rule_book()
     try:

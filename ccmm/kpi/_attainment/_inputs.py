@@ -28,6 +28,11 @@ CENTRE_LEVEL = "centre"
 MONTH_PERIOD = "month"
 
 
+#: The longest window an attainment judgement looks back over, in months (a century; the CLI's
+#: --window-months takes the same bound).
+MAX_WINDOW_MONTHS = 1200
+
+
 def month_index(d: date) -> int:
     return d.year * 12 + d.month - 1
 
@@ -285,6 +290,7 @@ def metric_info(
 __all__ = [
     "CENTRE_LEVEL",
     "FACT_COLUMNS",
+    "MAX_WINDOW_MONTHS",
     "MONTH_PERIOD",
     "FactRow",
     "MetricFacts",
