@@ -569,3 +569,17 @@ def test_staff_intervals_names_missing_columns_and_bad_rows() -> None:
     text = str(info.value)
     assert "column 'offered' must be finite and >= 0, got -2.0 at index 1" in text
     assert "column 'aht_seconds' must be finite and > 0, got nan at index 1" in text
+
+
+@given(
+    st.floats(min_value=0.0, max_value=50.0),
+    st.integers(min_value=10_000, max_value=2**62),
+)
+def test_erlang_b_with_far_more_agents_than_traffic_is_zero_in_bounded_memory(
+    traffic: float, agents: int
+) -> None:
+    # Seed loop run 136: agents = 10**17 made the sweep allocate one index per step (711 PiB).
+    # Far above the traffic B underflows to 0 within a few hundred steps; the sweep stops there.
+    assert e.erlang_b(traffic, agents) == 0.0
+    asa = e.erlang_c_average_speed_of_answer(traffic, 1.0, agents, interval_seconds=1.0)
+    assert asa == 0.0

@@ -15,6 +15,7 @@ instead of ``O(A)``; this is what makes 50,000 Erlangs cheap.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -82,21 +83,31 @@ def _step_order(steps: IntArray) -> NDArray[np.intp]:
     return np.argsort(steps, kind="stable")
 
 
-def _blocks(sorted_steps: IntArray) -> list[tuple[int, list[int]]]:
-    """(block end, first index still moving at each step 1, 2, …) per block of sorted steps.
+def _blocks(sorted_steps: IntArray) -> list[tuple[int, Iterator[tuple[int, int]]]]:
+    """(block end, (step, first index still moving) for steps 1, 2, …) per block of sorted steps.
 
-    Within a block the elements still moving at step ``j`` are the tail ``[first_j:end]``.
+    Within a block the elements still moving at step ``j`` are the tail ``[first_j:end]``. The
+    pairs are made as the sweep asks for them, from the block's distinct step counts: a sweep
+    that stops early (every value underflowed) never pays for the steps it skips, however many
+    the agent count asked for (10**17 agents must not mean an array of 10**17 indices).
     """
     found = []
     size = sorted_steps.size
     for low in range(0, size, _BLOCK):
         high = min(low + _BLOCK, size)
-        total = int(sorted_steps[high - 1])
-        if total > 0:
-            wanted = np.arange(1, total + 1)
-            firsts = low + np.searchsorted(sorted_steps[low:high], wanted, side="left")
-            found.append((high, firsts.tolist()))
+        if int(sorted_steps[high - 1]) > 0:
+            counts, starts = np.unique(sorted_steps[low:high], return_index=True)
+            found.append((high, _moving(counts.tolist(), (starts + low).tolist())))
     return found
+
+
+def _moving(counts: list[int], starts: list[int]) -> Iterator[tuple[int, int]]:
+    """(step, first index with at least that many steps) for steps 1 … max(counts)."""
+    k = 0
+    for step in range(1, counts[-1] + 1):
+        while counts[k] < step:
+            k += 1
+        yield step, starts[k]
 
 
 def _sweep(traffic: FloatArray, blocking: FloatArray, start: IntArray, stop: IntArray) -> None:
@@ -117,8 +128,8 @@ def _sweep(traffic: FloatArray, blocking: FloatArray, start: IntArray, stop: Int
     s_n = start[order].astype(np.float64)
     work = np.empty_like(s_b)
     den = np.empty_like(s_b)
-    for high, firsts in _blocks(s_steps):
-        for step, first in enumerate(firsts, start=1):
+    for high, stepping in _blocks(s_steps):
+        for step, first in stepping:
             b = s_b[first:high]
             n = s_n[first:high]
             w = work[first:high]
@@ -153,8 +164,8 @@ def _sweep_inverse(
     s_inv = inverse[order]
     s_start = start[order].astype(np.float64)
     s_traffic = traffic[order]
-    for high, firsts in _blocks(s_steps):
-        for step, first in enumerate(firsts, start=1):
+    for high, stepping in _blocks(s_steps):
+        for step, first in stepping:
             ratio = s_ratio[first:high]
             inv = s_inv[first:high]
             if step % (_RESYNC if step <= _RESYNC_LONG else _RESYNC_LONG_EVERY):
