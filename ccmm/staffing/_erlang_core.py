@@ -83,6 +83,11 @@ def _step_order(steps: IntArray) -> NDArray[np.intp]:
     return np.argsort(steps, kind="stable")
 
 
+#: Sweeps of up to this many steps get their step indices all at once; longer ones (an agent
+#: count far above the traffic, where every value soon underflows) one step at a time.
+_EAGER_STEPS = 1 << 20
+
+
 def _blocks(sorted_steps: IntArray) -> list[tuple[int, Iterator[tuple[int, int]]]]:
     """(block end, (step, first index still moving) for steps 1, 2, …) per block of sorted steps.
 
@@ -91,11 +96,16 @@ def _blocks(sorted_steps: IntArray) -> list[tuple[int, Iterator[tuple[int, int]]
     that stops early (every value underflowed) never pays for the steps it skips, however many
     the agent count asked for (10**17 agents must not mean an array of 10**17 indices).
     """
-    found = []
+    found: list[tuple[int, Iterator[tuple[int, int]]]] = []
     size = sorted_steps.size
     for low in range(0, size, _BLOCK):
         high = min(low + _BLOCK, size)
-        if int(sorted_steps[high - 1]) > 0:
+        total = int(sorted_steps[high - 1])
+        if 0 < total <= _EAGER_STEPS:  # the usual case: all at once, cheapest per step
+            wanted = np.arange(1, total + 1)
+            firsts = low + np.searchsorted(sorted_steps[low:high], wanted, side="left")
+            found.append((high, enumerate(firsts.tolist(), start=1)))
+        elif total > 0:
             counts, starts = np.unique(sorted_steps[low:high], return_index=True)
             found.append((high, _moving(counts.tolist(), (starts + low).tolist())))
     return found
