@@ -195,14 +195,23 @@ def reports_of(frames: tuple[Any, ...], **kw: Any) -> list[Any]:
     ]
 
 
+def _half_hours_open(
+    hours: pd.DataFrame, zone: str, first: dt.date, days: int
+) -> pd.DatetimeIndex:
+    """The half-hour starts inside ``hours`` over ``days`` days: at least three (else the
+    example is dropped), so that an inner one can be removed."""
+    reference = reference_starts(hours, first=first, days=days, step=30, zone=zone)
+    assume(len(reference) >= 3)
+    return reference
+
+
 # A check runs pandera schemas per example: a bounded number of examples keeps the suite short.
 @settings(max_examples=12)
 @given(**SCHEDULES, data=st.data())
 def test_through_the_check_a_random_schedule_passes_and_one_removed_is_exactly_that_gap(
     hours: pd.DataFrame, zone: str, first: dt.date, days: int, data: st.DataObject
 ) -> None:
-    reference = reference_starts(hours, first=first, days=days, step=30, zone=zone)
-    assume(len(reference) >= 3)
+    reference = _half_hours_open(hours, zone, first, days)
 
     def run(starts: pd.DatetimeIndex) -> Any:
         return reports_of((_intervals(starts, zone=zone, queue="q"),), opening_hours=hours)[0]
@@ -255,8 +264,7 @@ def test_suggest_judges_112_1_against_the_opening_hours() -> None:
 def test_pandas_and_polars_agree_on_gaps_and_volume_outside_hours(
     hours: pd.DataFrame, zone: str, first: dt.date, days: int, data: st.DataObject
 ) -> None:
-    reference = reference_starts(hours, first=first, days=days, step=30, zone=zone)
-    assume(len(reference) >= 3)
+    reference = _half_hours_open(hours, zone, first, days)
     grid = pd.date_range(reference[0], reference[-1], freq="30min")
     dropped = data.draw(st.lists(st.integers(0, len(reference) - 1), max_size=3, unique=True))
     closed = grid.difference(reference)
