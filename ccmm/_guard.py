@@ -187,6 +187,23 @@ def checked_arguments(func: _F) -> _F:
     return typing.cast(_F, guarded)
 
 
+def by_problems(by: object) -> list[str]:
+    """What is wrong with a ``by`` option (a sequence of column names given as text), if
+    anything: a text is one name, not a sequence of them; every entry must be text."""
+    from collections.abc import Sequence
+
+    from ccmm._text import quote
+
+    if isinstance(by, str):
+        return [f"by must be a sequence of column names, got the string {quote(by)}"]
+    if not isinstance(by, Sequence):
+        return [f"by must be a sequence of column names, got {type(by).__name__} {quote(by)}"]
+    not_text = [quote(name) for name in by if not isinstance(name, str)]
+    if not_text:
+        return [f"by must name columns as text, got {', '.join(not_text[:10])}"]
+    return []
+
+
 def require_columns(frame: Any, names: Iterable[object], *, argument: str) -> None:
     """InputDataError listing every column of ``names`` that ``frame`` (a DataFrame) lacks, or
     every column name it holds twice."""
@@ -211,4 +228,4 @@ def require_columns(frame: Any, names: Iterable[object], *, argument: str) -> No
         )
 
 
-__all__ = ["checked_arguments", "require_columns"]
+__all__ = ["by_problems", "checked_arguments", "require_columns"]

@@ -20,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ccmm._errors import InputDataError
+from ccmm._guard import by_problems
 from ccmm._tables import TableSpec, load_table_spec
 from ccmm.kpi._frames import FREQS, Freq
 from ccmm.kpi._record import (
@@ -111,17 +112,12 @@ def check_options(by: Sequence[str], freq: object, columns: Sequence[str], table
     """Raise one error naming every bad ``by`` / ``freq`` option."""
     from ccmm._text import quote
 
-    if isinstance(by, str):
-        raise InputDataError(f"by must be a sequence of column names, got the string {quote(by)}")
-    if not isinstance(by, Sequence):
-        raise InputDataError(f"by must be a sequence of column names, got {quote(by)}")
-    problems: list[str] = []
+    problems = by_problems(by)
+    if isinstance(by, str) or not isinstance(by, Sequence):
+        raise InputDataError(problems[0])  # not a sequence of names: nothing more to check
     # Membership tests on junk (pd.NA, arrays) raise instead of answering: test the type first.
     if freq is not None and not (isinstance(freq, str) and freq in FREQS):
         problems.append(f"freq must be None, 'D', 'W' or 'MS', got {quote(freq)}")
-    not_text = [quote(name) for name in by if not isinstance(name, str)]
-    if not_text:
-        problems.append(f"by must name columns as text, got {', '.join(not_text)}")
     names = [name for name in by if isinstance(name, str)]
     present = set(columns)
     for name in names:

@@ -22,13 +22,14 @@ import numpy as np
 import pandas as pd
 
 from ccmm._errors import InputDataError
+from ccmm._guard import by_problems
 from ccmm._model import FrozenModel
 from ccmm.kpi._frames import FREQS, Freq, period_index
 from ccmm.staffing._erlang_a import erlang_a_measures
 from ccmm.staffing._erlang_c import asa_flat, service_level_flat
 from ccmm.staffing._erlang_core import erlang_b_flat, erlang_c_from_b
 from ccmm.staffing._inputs import FloatArray
-from ccmm.staffing._table import by_problems, keyed_rows, read_interval_columns
+from ccmm.staffing._table import keyed_rows, read_interval_columns
 
 Model = Literal["erlang_c", "erlang_a"]
 MEASURES = ("service_level", "asa", "abandon_rate")

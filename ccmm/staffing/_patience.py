@@ -40,12 +40,12 @@ import numpy as np
 import pandas as pd
 
 from ccmm._errors import InputDataError
-from ccmm._guard import checked_arguments
+from ccmm._guard import by_problems, checked_arguments
 from ccmm._model import FrozenModel
 from ccmm._text import quote
 from ccmm.staffing._erlang_a import erlang_a_measures
 from ccmm.staffing._inputs import FloatArray
-from ccmm.staffing._table import by_problems, keyed_rows, read_interval_columns
+from ccmm.staffing._table import keyed_rows, read_interval_columns
 
 # Patience searched between these (seconds): a grid in log space, then refined.
 _LOW, _HIGH = 1.0, 1e5

@@ -64,20 +64,6 @@ def column_values(frame: pd.DataFrame, name: str) -> FloatArray:
     return values
 
 
-def by_problems(by: object) -> list[str]:
-    """What is wrong with a ``by`` option (a sequence of column names), if anything."""
-    from ccmm._text import quote
-
-    if isinstance(by, str):
-        return [f"by must be a sequence of column names, got the string {quote(by)}"]
-    if not isinstance(by, Sequence):
-        return [f"by must be a sequence of column names, got {type(by).__name__} {quote(by)}"]
-    not_text = [quote(name) for name in by if not isinstance(name, str)]
-    if not_text:
-        return [f"by must name columns as text, got {', '.join(not_text[:10])}"]
-    return []
-
-
 def read_interval_columns(
     intervals: object,
     *,
