@@ -13,7 +13,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ccmm import staffing as e
-from ccmm.staffing._erlang_core import _BLOCK, _Guide, _min_agents, empty_answer
+from ccmm.staffing._erlang_c_search import _Guide, _min_agents, empty_answer
+from ccmm.staffing._erlang_core import BLOCK
 from ccmm.staffing._inputs import MAX_SEARCH_TRAFFIC
 
 edge_traffic = st.one_of(
@@ -99,7 +100,7 @@ def test_rows_spanning_several_blocks_give_each_row_its_own_answer(
     extra: int, target: float, seconds: float, seed: int
 ) -> None:
     rng = np.random.default_rng(seed)
-    size = _BLOCK + extra
+    size = BLOCK + extra
     calls = rng.uniform(0.0, 3_000.0, size)
     calls[rng.integers(0, size, 50)] = 0.0  # idle rows among busy ones
     aht = rng.uniform(30.0, 900.0, size)

@@ -22,7 +22,7 @@ from ccmm.staffing._erlang_c import (
     service_level_and_asa_flat,
     service_level_flat,
 )
-from ccmm.staffing._erlang_core import min_agents_erlang_c
+from ccmm.staffing._erlang_c_search import min_agents_erlang_c
 from ccmm.staffing._inputs import (
     FloatArray,
     IntArray,
