@@ -34,7 +34,6 @@ from ccmm.staffing._erlang_core import (
     FloatArray,
     IntArray,
     start_inverse,
-    step_blocks,
     sweep,
     sweep_inverse,
 )
@@ -52,13 +51,24 @@ _MAX_HEADROOM = 8.0
 
 def erlang_b_above_traffic(traffic: FloatArray, agents: IntArray, root: FloatArray) -> FloatArray:
     """Erlang B at ``agents`` (> traffic > 0) for flat arrays (``root`` = sqrt(traffic))."""
+    if traffic.size == 0:
+        return np.empty(0)
     near = (traffic >= _MIN_TRAFFIC) & (agents - traffic <= _MAX_HEADROOM * root)
-    if traffic.size and np.all(near):  # the usual case: no gathers
+    if np.all(near):  # the usual case
         return _by_cells(traffic, agents, root)
-    blocking = np.empty(traffic.size)
-    cells, rest = np.flatnonzero(near), np.flatnonzero(~near)
-    if cells.size:
-        blocking[cells] = _by_cells(traffic[cells], agents[cells], root[cells])
+    rest = np.flatnonzero(~near)
+    if 8 * rest.size <= traffic.size:
+        # A few outside: they sit in the series as a placeholder element (9 Erlangs, 10 agents;
+        # cells are independent, so it changes no other value) and are then overwritten. This
+        # avoids gathering every other element.
+        traffic_in, agents_in, root_in = traffic.copy(), agents.copy(), root.copy()
+        traffic_in[rest], agents_in[rest], root_in[rest] = _MIN_TRAFFIC, 10, 3.0
+        blocking = _by_cells(traffic_in, agents_in, root_in)
+    else:
+        blocking = np.empty(traffic.size)
+        cells = np.flatnonzero(near)
+        if cells.size:
+            blocking[cells] = _by_cells(traffic[cells], agents[cells], root[cells])
     blocking[rest] = _by_recurrence(traffic[rest], agents[rest], root[rest])
     return blocking
 
@@ -83,46 +93,74 @@ def _by_recurrence(traffic: FloatArray, agents: IntArray, root: FloatArray) -> F
 
 class _Cells:
     """The cells holding some element: centres, and ``1/B(n, centre)`` for every ``n`` from the
-    cell's warm-up start up to the largest its elements need, one flat record."""
+    cell's warm-up start up to the largest its elements need.
+
+    The cells are swept in order of their last row, so at each step those still moving are a
+    tail of that order; the record holds each step's tail after the previous ones (no gaps, one
+    contiguous copy per step).
+    """
 
     def __init__(self, agents: IntArray, root: FloatArray) -> None:
         index = (root * _CELLS_PER_ROOT).astype(np.int64)  # root >= 3: floor
         low = int(index.min())
         counts = np.bincount(index - low)
         present = np.flatnonzero(counts)
-        position = np.cumsum(counts > 0) - 1
-        self.cell = position[index - low]  # each element's cell
-        self.centre = np.square((present + low + 0.5) / _CELLS_PER_ROOT, dtype=np.float64)
-        start: FloatArray = np.maximum(
-            np.floor(self.centre - WARMUP_SQRT * np.sqrt(self.centre)), 0.0
-        )
-        self.row = agents - start.astype(np.int64)[self.cell]  # >= 0: agents > traffic
+        centre = np.square((present + low + 0.5) / _CELLS_PER_ROOT, dtype=np.float64)
+        start: FloatArray = np.maximum(np.floor(centre - WARMUP_SQRT * np.sqrt(centre)), 0.0)
+        cell = (np.cumsum(counts > 0) - 1)[index - low]  # each element's cell
+        row = agents - start.astype(np.int64)[cell]  # >= 0: agents > traffic
         last = np.zeros(present.size, dtype=np.int64)
-        np.maximum.at(last, self.cell, self.row)
-        sizes = last + 1
-        self.offset = np.cumsum(sizes) - sizes
-        self.record = self._sweep(start, last)
+        np.maximum.at(last, cell, row)
+        order = np.argsort(last, kind="stable")
+        place = np.empty(present.size, dtype=np.int64)  # each cell's place in the sweep order
+        place[order] = np.arange(present.size)
+        self.centre = centre
+        self.cell = cell
+        self.row = row
+        self.place = place
+        self.record, self.step_at, self.first_at = self._sweep(
+            centre[order], start[order], last[order]
+        )
 
-    def _sweep(self, start: FloatArray, last: IntArray) -> FloatArray:
-        """Run each cell's recurrence from its start to its last row, recording every row."""
-        order = np.argsort(last, kind="stable")  # still-moving cells are a tail of this order
-        s_last, s_start, s_centre = last[order], start[order], self.centre[order]
-        s_offset = self.offset[order]
-        s_inverse = start_inverse(s_centre, s_start)
+    @staticmethod
+    def _sweep(
+        centre: FloatArray, start: FloatArray, last: IntArray
+    ) -> tuple[FloatArray, IntArray, IntArray]:
+        """Run each cell's recurrence (cells sorted by ``last``) from its start to its last row.
+
+        Returns the record, where each step's values begin in it, and the first cell (in sweep
+        order) still moving at each step.
+        """
+        inverse = start_inverse(centre, start)
         record = np.empty(int(last.sum()) + last.size)
-        record[s_offset] = s_inverse
-        ratio = np.empty_like(s_inverse)
-        for high, stepping in step_blocks(s_last):
-            for step, first in stepping:
-                r = ratio[first:high]
-                # n/A0 rounded once at every step: no error piles up over the sweep.
-                np.add(s_start[first:high], float(step), out=r)
-                r /= s_centre[first:high]
-                inverse = s_inverse[first:high]
-                inverse *= r
-                inverse += 1.0
-                record[s_offset[first:high] + step] = inverse
-        return record
+        steps = int(last[-1])
+        step_at = np.empty(steps + 1, dtype=np.int64)
+        first_at = np.zeros(steps + 1, dtype=np.int64)
+        record[: last.size] = inverse
+        step_at[0], at = 0, last.size
+        ratio = np.empty_like(inverse)
+        # Steps are bounded here (the series takes n - A <= 8·sqrt(A) <= 8,000): all at once.
+        firsts = np.searchsorted(last, np.arange(1, steps + 1), side="left")
+        for step, first in enumerate(firsts.tolist(), start=1):
+            r = ratio[first:]
+            # n/A0 rounded once at every step: no error piles up over the sweep.
+            np.add(start[first:], float(step), out=r)
+            r /= centre[first:]
+            moving = inverse[first:]
+            moving *= r
+            moving += 1.0
+            step_at[step], first_at[step] = at, first
+            record[at : at + moving.size] = moving
+            at += moving.size
+        return record, step_at, first_at
+
+    def inverse(self, part: slice) -> FloatArray:
+        """``1/B(n, centre)`` for the elements of ``part`` (their own n, their cell's centre)."""
+        row = self.row[part]
+        found: FloatArray = self.record[
+            self.step_at[row] + self.place[self.cell[part]] - self.first_at[row]
+        ]
+        return found
 
 
 def _by_cells(traffic: FloatArray, agents: IntArray, root: FloatArray) -> FloatArray:
@@ -134,7 +172,7 @@ def _by_cells(traffic: FloatArray, agents: IntArray, root: FloatArray) -> FloatA
         part = slice(low, low + BLOCK)
         cell = cells.cell[part]
         centre = cells.centre[cell]
-        inverse = cells.record[cells.offset[cell] + cells.row[part]]
+        inverse = cells.inverse(part)
         x = traffic[part] - centre
         q = centre - agents[part]
         r = x / centre
