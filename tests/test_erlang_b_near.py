@@ -109,3 +109,19 @@ def test_outside_the_series_range_the_recurrence_answers(pair: tuple[float, int]
 def test_no_elements_give_no_values() -> None:
     empty = np.empty(0)
     assert erlang_b_above_traffic(empty, np.empty(0, dtype=np.int64), empty).size == 0
+
+
+def test_more_cells_than_a_block_of_the_sweeps_each_value_right() -> None:
+    """20,000 elements, each in a cell of its own (the recurrence's sweeps work in blocks of
+    16,384; the cells' sweep must not): a sample against mpmath, all against the recurrence."""
+    rng = np.random.default_rng(16_385)
+    cells = np.arange(20_000) + 3 * int(_CELLS_PER_ROOT)
+    root = (cells + rng.uniform(0.0, 1.0, cells.size)) / _CELLS_PER_ROOT
+    traffic = root * root
+    agents = np.floor(traffic + rng.uniform(0.0, _MAX_HEADROOM, cells.size) * root)
+    agents = np.maximum(agents, np.floor(traffic) + 1).astype(np.int64)
+    got = erlang_b_above_traffic(traffic, agents, root)
+    np.testing.assert_allclose(got, _by_recurrence(traffic, agents, root), rtol=1e-11)
+    sample = rng.integers(0, cells.size, 12)
+    want = [erlang_b_exact(float(traffic[k]), int(agents[k])) for k in sample]
+    np.testing.assert_allclose(got[sample], want, rtol=SERIES_RTOL, atol=0.0)
