@@ -9,6 +9,7 @@ TIMESTAMP is an instant shown (and cut into days and months) in the session zone
 from __future__ import annotations
 
 import datetime as dt
+import math
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -434,3 +435,68 @@ def test_a_column_total_past_the_exact_range_is_refused_as_in_pandas(spark: Any)
         compute(to_spark(spark, df).repartition(3))
     assert spark_error.value.problems == pandas_error.value.problems
     assert "column total" in pandas_error.value.problems[0]
+
+
+# Values a numeric cell can hold that sit on or past some check's edge.
+_EDGE_VALUES = [0.0, 1.0, -1.0, 0.5, 2.0**53, 2.0**53 + 2.0, 1e300, -1e300]
+_SPECIAL = [math.inf, -math.inf, math.nan, None]
+
+
+@pytest.mark.parametrize(
+    ("spark_type", "kind", "nullable", "minimum"),
+    [
+        ("double", "float", False, 0.0),
+        ("double", "int", False, 0.0),  # whole numbers in a fractional type
+        ("double", "float", True, 0.0),
+        ("double", "float", False, None),
+        ("float", "int", True, None),
+        ("bigint", "int", False, 1.0),
+        ("bigint", "float", True, None),
+        ("decimal(38,2)", "int", False, 0.0),
+    ],
+)
+def test_the_roll_up_screen_flags_exactly_the_rows_some_check_flags(
+    spark: Any, spark_type: str, kind: str, nullable: bool, minimum: float | None
+) -> None:
+    """The one-pass roll-up counts failing rows with one compact condition per column; the exact
+    validation has one per check. They must flag the same rows: a row the screen missed would be
+    summed unchecked, a row it flagged needlessly costs the exact validation."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from ccmm._spark.kpi_validate import table_checks
+    from ccmm._tables import load_table_spec
+
+    spec = load_table_spec("intervals")
+    columns = [
+        c.model_copy(update={"kind": kind, "nullable": nullable, "minimum": minimum})
+        if c.name == "wait_seconds"
+        else c
+        for c in spec.columns
+    ]
+    spec = spec.model_copy(update={"columns": tuple(columns)})
+    integral = spark_type in ("bigint",)
+    values = [v for v in _EDGE_VALUES if not integral or v.is_integer() and abs(v) < 2.0**62]
+    values += [v for v in _SPECIAL if not integral or v is None]
+    if spark_type.startswith("decimal"):
+        values = [v for v in values if v is None or (math.isfinite(v) and abs(v) < 1e30)]
+    cast = f"CAST(v AS {spark_type.upper()})"
+    rows = [(float(v) if v is not None else None,) for v in values]
+    frame = spark.createDataFrame(rows, T.StructType([T.StructField("v", T.DoubleType())]))
+    frame = frame.select(
+        F.expr(cast).alias("wait_seconds"),
+        F.expr("CAST(v AS DOUBLE)").alias("talk_seconds"),  # a second column, for the relations
+    )
+    checks = table_checks(frame, spec)
+    conditions = [c for c in checks.conditions if c.column == "wait_seconds"]
+    assert conditions, "the column has checks"
+    any_check = " OR ".join(f"coalesce({c.sql}, false)" for c in conditions)
+    screen = [s for s in checks.screen if "`wait_seconds`" in s and "`talk_seconds`" not in s]
+    assert len(screen) == 1
+    got = frame.select(
+        F.expr(f"coalesce({screen[0]}, false)").alias("screen"),
+        F.expr(any_check).alias("checks"),
+        F.col("wait_seconds").cast("string").alias("value"),
+    ).collect()
+    assert [(r["value"], r["screen"]) for r in got] == [(r["value"], r["checks"]) for r in got]
+    assert any(r["checks"] for r in got) and not all(r["checks"] for r in got)

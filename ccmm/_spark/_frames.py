@@ -35,6 +35,11 @@ def type_name(frame: Any, column: str) -> str:
     return str(frame.schema[column].dataType.simpleString())
 
 
+def column_types(frame: Any) -> dict[str, str]:
+    """`type_name` of every column, from one look at the schema."""
+    return {f.name: str(f.dataType.simpleString()) for f in frame.schema.fields}
+
+
 def is_integral(type_text: str) -> bool:
     return type_text in _INTEGRAL
 

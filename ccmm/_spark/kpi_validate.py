@@ -10,12 +10,14 @@ sharing a key.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ccmm._exact import EXACT_TEXT, MAX_EXACT
 from ccmm._spark._frames import (
+    column_types,
     from_cells,
     functions,
     is_floating,
@@ -51,22 +53,36 @@ _ROW_BITS = 33
 
 @dataclass(frozen=True)
 class Condition:
-    """One row check: the rows where ``holds`` is true fail it."""
+    """One row check: the rows where the SQL condition ``sql`` is true fail it."""
 
     column: str
     check: ProblemCheck
     what: str
-    holds: Any
+    sql: str
+
+    @property
+    def holds(self) -> Any:
+        """The condition as a Spark column (made when asked: one call to the JVM)."""
+        return functions().expr(self.sql)
 
 
 @dataclass(frozen=True)
 class Total:
-    """A numeric column whose total must stay in the exact range: ``value`` is the row's value
-    where it counts (null otherwise), ``odd`` marks values that make the total meaningless."""
+    """A numeric column whose total must stay in the exact range: ``value_sql`` is the row's
+    value where it counts (null otherwise), ``odd_sql`` marks values that make the total
+    meaningless."""
 
     column: str
-    value: Any
-    odd: Any
+    value_sql: str
+    odd_sql: str
+
+    @property
+    def value(self) -> Any:
+        return functions().expr(self.value_sql)
+
+    @property
+    def odd(self) -> Any:
+        return functions().expr(self.odd_sql)
 
 
 @dataclass
@@ -79,30 +95,42 @@ class TableChecks:
     """Columns of a type that cannot hold the kind (every row fails): from the schema."""
     conditions: list[Condition] = field(default_factory=list)
     totals: list[Total] = field(default_factory=list)
+    screen: list[str] = field(default_factory=list)
+    """Per column (and row relation), one SQL condition true exactly where one of its
+    ``conditions`` is: the same rows, fewer operations per row."""
 
     @property
     def schema_ok(self) -> bool:
         """Whether the schema alone shows no problem (only then can the frame be summed)."""
         return not self.missing and not self.whole
 
-    def any_fails(self) -> Any:
-        """One condition: the row fails some check."""
-        F = functions()
-        out = F.lit(False)
-        for condition in self.conditions:
-            out = out | condition.holds
-        return out
+    def any_fails_sql(self) -> str:
+        """One SQL condition: the row fails some check."""
+        return " OR ".join(f"({s})" for s in self.screen) or "false"
 
 
-def _greater(frame: Any, left: str, right: str) -> Any:
+def quoted(column: str) -> str:
+    """A column name as a Spark SQL identifier."""
+    return "`" + column.replace("`", "``") + "`"
+
+
+def _number(value: float) -> str:
+    """A Python number as a Spark SQL literal of the same type (int: BIGINT, float: DOUBLE)."""
+    if isinstance(value, int):
+        return str(value)
+    if math.isinf(value):
+        return "CAST('Infinity' AS DOUBLE)" if value > 0 else "CAST('-Infinity' AS DOUBLE)"
+    return f"{value!r}D"
+
+
+_INFINITIES = f"({_number(math.inf)}, {_number(-math.inf)})"
+
+
+def _greater(types: dict[str, str], left: str, right: str) -> str:
     """``left > right`` where both are numbers; NaN (largest in Spark) and null never fail."""
-    F = functions()
-    a, b = frame[left], frame[right]
-    cond = F.coalesce(a > b, F.lit(False))
-    for name, col in ((left, a), (right, b)):
-        if is_floating(type_name(frame, name)):
-            cond = cond & ~F.isnan(col)
-    return cond
+    terms = [f"{quoted(left)} > {quoted(right)}"]
+    terms += [f"NOT isnan({quoted(c)})" for c in (left, right) if is_floating(types[c])]
+    return f"coalesce({' AND '.join(terms)}, false)"
 
 
 def _dtype(
@@ -115,43 +143,71 @@ def _dtype(
     )
 
 
-def _numeric_checks(frame: Any, spec_column: Any, checks: TableChecks, table: str) -> None:
-    F = functions()
+def _numeric_checks(
+    types: dict[str, str], spec_column: Any, checks: TableChecks, table: str
+) -> None:
     name, kind = spec_column.name, spec_column.kind
-    spark_type, col = type_name(frame, name), frame[name]
-    inf = float("inf")
+    spark_type, c = types[name], quoted(spec_column.name)
     floating = is_floating(spark_type)
-    missing = col.isNull() | F.isnan(col) if floating else col.isNull()
-    found: list[tuple[ProblemCheck, str, Any]] = []
+    big_value = _number(MAX_EXACT)
+    missing = f"({c} IS NULL OR isnan({c}))" if floating else f"({c} IS NULL)"
+    infinite = f"{c} IN {_INFINITIES}"
+    found: list[tuple[ProblemCheck, str, str]] = []
     if not spec_column.nullable:
         found.append(("null", "are empty (NaN/null)", missing))
-    if spec_column.minimum is not None:
-        below = F.coalesce(col < F.lit(spec_column.minimum), F.lit(False))
-        found.append(("below_minimum", f"are below the minimum {spec_column.minimum:g}", below))
+    minimum = spec_column.minimum
+    if minimum is not None:
+        below = f"coalesce({c} < {_number(minimum)}, false)"
+        found.append(("below_minimum", f"are below the minimum {minimum:g}", below))
     if floating:
-        found.append(("not_finite", "are infinite", col.isin(inf, -inf)))
-    big = F.coalesce(col > F.lit(MAX_EXACT), F.lit(False))
+        found.append(("not_finite", "are infinite", infinite))
+    big = f"coalesce({c} > {big_value}, false)"
     if floating:
-        big = big & ~col.isin(inf, -inf) & ~F.isnan(col)
+        big = f"({big} AND NOT {infinite} AND NOT isnan({c}))"
     found.append(("too_large", f"exceed {EXACT_TEXT}", big))
-    counted_ok = ~missing & (col >= 0) & ~big
-    if floating:
-        counted_ok = counted_ok & ~col.isin(inf, -inf)
-    checks.totals.append(
-        Total(name, F.when(counted_ok, col.cast("double")), ~counted_ok & ~missing & (col >= 0))
+    counted_ok = f"(NOT {missing} AND {c} >= 0 AND NOT {big}" + (
+        f" AND NOT {infinite})" if floating else ")"
     )
+    checks.totals.append(
+        Total(
+            name,
+            f"CASE WHEN {counted_ok} THEN CAST({c} AS DOUBLE) END",
+            f"(NOT {counted_ok} AND NOT {missing} AND {c} >= 0)",
+        )
+    )
+    # The screen: a value passes when it lies in [minimum, 2**53] (NaN is largest in Spark, so
+    # it fails the upper bound; -inf fails the lower one) and, for whole numbers held in a
+    # fractional type, has no fraction; null passes only where allowed, NaN likewise.
+    lower = (
+        f"{c} >= {_number(minimum)}"
+        if minimum is not None
+        else (f"{c} > {_number(-math.inf)}" if floating else "true")
+    )
+    ok = f"{lower} AND {c} <= {big_value}"
     if kind == "int" and not is_integral(spark_type):
-        infinite = col.isin(inf, -inf)
-        fractional = F.coalesce(~missing & ~infinite & (col % 1 != 0), F.lit(False))
+        fractional = f"coalesce(NOT {missing} AND NOT {infinite} AND ({c} % 1 != 0), false)"
         found.append(("not_whole", "are not whole numbers", fractional))
+        ok += f" AND {c} % 1 = 0"
+    if spec_column.nullable:
+        allowed = f"isnan({c}) OR ({ok})" if floating else ok
+        checks.screen.append(f"coalesce(NOT ({allowed}), false)")
+    else:
+        checks.screen.append(f"NOT coalesce({ok}, false)")
     checks.conditions += [Condition(name, check, what, cond) for check, what, cond in found]
 
 
 def table_checks(frame: Any, spec: TableSpec) -> TableChecks:
     """Every check of a Spark ``frame`` against ``spec``, as conditions (nothing runs yet)."""
     present = list(frame.columns)
+    types = column_types(frame)
     checks = TableChecks()
     unusable: set[str] = set()
+
+    def not_null(name: str) -> None:
+        empty = f"{quoted(name)} IS NULL"
+        checks.conditions.append(Condition(name, "null", "are empty", empty))
+        checks.screen.append(empty)
+
     for column in spec.columns:
         name = column.name
         if name not in present:
@@ -171,7 +227,7 @@ def table_checks(frame: Any, spec: TableSpec) -> TableChecks:
                     )
                 )
             continue
-        kind, spark_type, col = column.kind, type_name(frame, name), frame[name]
+        kind, spark_type = column.kind, types[name]
         if kind == "datetime_tz":
             if spark_type == "timestamp_ntz":
                 checks.whole.append(
@@ -189,28 +245,24 @@ def table_checks(frame: Any, spec: TableSpec) -> TableChecks:
                 )
                 unusable.add(name)
             elif not column.nullable:
-                checks.conditions.append(Condition(name, "null", "are empty", col.isNull()))
+                not_null(name)
         elif kind in ("int", "float"):
             if not is_numeric(spark_type):
                 checks.whole.append(_dtype(spec.name, name, "numbers", spark_type))
                 unusable.add(name)
             else:
-                _numeric_checks(frame, column, checks, spec.name)
+                _numeric_checks(types, column, checks, spec.name)
         elif not column.nullable:
-            checks.conditions.append(Condition(name, "null", "are empty", col.isNull()))
+            not_null(name)
     for rule in at_most_relations(spec.name):
         if rule.column not in present or rule.at_most not in present:
             continue
         if rule.column in unusable or rule.at_most in unusable:
             continue
-        checks.conditions.append(
-            Condition(
-                rule.column,
-                "exceeds",
-                f"are greater than {rule.at_most!r}",
-                _greater(frame, rule.column, rule.at_most),
-            )
-        )
+        exceeds = _greater(types, rule.column, rule.at_most)
+        what = f"are greater than {rule.at_most!r}"
+        checks.conditions.append(Condition(rule.column, "exceeds", what, exceeds))
+        checks.screen.append(exceeds)
     return checks
 
 
