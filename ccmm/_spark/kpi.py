@@ -7,10 +7,10 @@ table once and, per group, sums the additive columns and screens the rows:
   ([`table_checks`][ccmm._spark.kpi_validate.table_checks], the same conditions that the exact
   validation counts one by one);
 * whether two rows may share a key: each row's interval slot (``interval_start`` in steps of its
-  ``interval_minutes``) sets one bit of a 64-slot word, so per word the set bits count the
-  distinct slots; fewer bits than rows, or a group mixing interval lengths, means a repeated key
-  *may* be there (a key repeated is always caught; rows off the slot grid can raise a false
-  alarm);
+  ``interval_minutes``) sets one bit of a 128-slot word (two BIGINTs), so per word the set
+  bits count the distinct slots; fewer bits than rows, or a group mixing interval lengths,
+  means a repeated key *may* be there (a key repeated is always caught; rows off the slot grid
+  can raise a false alarm);
 * the largest values of the columns not summed, so the column totals can be bounded.
 
 The aggregation runs in two steps inside the job (per group and word, then per group); only the
@@ -70,10 +70,10 @@ def group_sums(frame: Any, plan: RollupPlan) -> GroupSums:
         plan.refuse(_exact_problems(frame, plan))
     detail = [c for c in plan.key if c != _TIME]
     bounded = _bounded_columns(frame, plan)
-    rows = _one_pass(frame, plan, checks, detail, bounded).collect()
-    if _suspect(rows, plan, bounded):
+    groups = _by_column(_one_pass(frame, plan, checks, detail, bounded))
+    if _suspect(groups, plan, bounded):
         plan.refuse(_exact_problems(frame, plan))
-    return _group_sums(frame, plan, rows, detail)
+    return _group_sums(frame, plan, groups, detail)
 
 
 def _bounded_columns(frame: Any, plan: RollupPlan) -> list[str]:
@@ -106,15 +106,20 @@ def _one_pass(
     if plan.freq is not None:
         period = f"to_date(date_trunc('{_TRUNC_UNIT[plan.freq]}', {time}))"
         keys.append(f"{period} AS {quoted(PERIOD_COLUMN)}")
-    word = f"shiftright({slot}, 6) AS _word"  # floor((slot) / 64)
+    # A word of 128 slots held in two BIGINT lanes: half as many groups in the first step as
+    # with one lane of 64, the fastest measured (10M rows: 1.16x the plain sums against 1.28x
+    # for one lane and 1.31x for four or eight).
+    word = f"shiftright({slot}, 7) AS _word"  # floor((slot) / 128)
     bit = f"shiftleft(1L, CAST(({slot}) & 63 AS INT))"
+    upper = f"(({slot}) & 64) != 0"
     first = frame.groupBy(*(F.expr(k) for k in [*keys, word])).agg(
         *(F.expr(f"sum(CAST({quoted(c)} AS DOUBLE)) AS {quoted(c)}") for c in plan.sum_columns),
         *(F.expr(f"min(CAST({quoted(c)} AS DOUBLE)) AS {quoted('_lo_' + c)}") for c in bounded),
         *(F.expr(f"max(CAST({quoted(c)} AS DOUBLE)) AS {quoted('_hi_' + c)}") for c in bounded),
         F.expr("count(1) AS _rows"),
         F.expr(f"count_if({checks.any_fails_sql()}) AS _failing"),
-        F.expr(f"bit_or({bit}) AS _bits"),
+        F.expr(f"bit_or(if({upper}, 0L, {bit})) AS _low_bits"),
+        F.expr(f"bit_or(if({upper}, {bit}, 0L)) AS _high_bits"),
     )
     names = [*detail, *([PERIOD_COLUMN] if plan.freq is not None else [])]
     return first.groupBy(*(F.expr(quoted(c)) for c in names)).agg(
@@ -123,36 +128,48 @@ def _one_pass(
         *(F.expr(f"max({quoted('_hi_' + c)}) AS {quoted('_hi_' + c)}") for c in bounded),
         F.expr("sum(_rows) AS _rows"),
         F.expr("sum(_failing) AS _failing"),
-        F.expr("sum(bit_count(_bits)) AS _slots"),
+        F.expr("sum(bit_count(_low_bits) + bit_count(_high_bits)) AS _slots"),
     )
 
 
-def _suspect(rows: list[Any], plan: RollupPlan, bounded: list[str]) -> bool:
+def _by_column(result: Any) -> dict[str, list[Any]]:
+    """The collected rows of ``result`` as one list per column (one transposition; reading rows
+    field by field by name cost ~0.5 s for 7,000 groups)."""
+    rows = result.collect()
+    names = list(result.columns)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    return {name: list(values) for name, values in zip(names, columns, strict=True)}
+
+
+def _suspect(groups: dict[str, list[Any]], plan: RollupPlan, bounded: list[str]) -> bool:
     """Whether the screen saw a failing row, a possibly repeated key or a large total."""
-    if any(r["_failing"] for r in rows):
+    if any(groups["_failing"]):
         return True
-    if any(r["_slots"] != r["_rows"] or r[f"_lo_{_STEP}"] != r[f"_hi_{_STEP}"] for r in rows):
+    if groups["_slots"] != groups["_rows"] or groups[f"_lo_{_STEP}"] != groups[f"_hi_{_STEP}"]:
         return True
     for c in plan.sum_columns:
-        total = math.fsum(r[c] for r in rows if r[c] is not None)
+        total = math.fsum(v for v in groups[c] if v is not None)
         if not total <= _TOTAL_LIMIT:
             return True
     for c in bounded:
-        bound = math.fsum(r["_rows"] * r[f"_hi_{c}"] for r in rows if r[f"_hi_{c}"] is not None)
+        pairs = zip(groups["_rows"], groups[f"_hi_{c}"], strict=True)
+        bound = math.fsum(n * high for n, high in pairs if high is not None)
         if not bound <= _TOTAL_LIMIT:
             return True
     return False
 
 
-def _group_sums(frame: Any, plan: RollupPlan, rows: list[Any], detail: list[str]) -> GroupSums:
+def _group_sums(
+    frame: Any, plan: RollupPlan, groups: dict[str, list[Any]], detail: list[str]
+) -> GroupSums:
     """The collected groups laid out as `ccmm.kpi._core.GroupSums` (as pandas sorts them)."""
     names = [*detail, *([PERIOD_COLUMN] if plan.freq is not None else [])]
     values = [*plan.sum_columns, "_rows"]
     if plan.with_threshold:
         values += ["_lo_threshold_seconds", "_hi_threshold_seconds"]
-    data: dict[str, Any] = {name: [r[name] for r in rows] for name in names}
+    data: dict[str, Any] = {name: groups[name] for name in names}
     for c in values:
-        data[c] = np.array([r[c] for r in rows], dtype=np.float64)
+        data[c] = np.array(groups[c], dtype=np.float64)
     table = pd.DataFrame(data, columns=list(data))
     group_columns = plan.group_columns
     if names != [*plan.by, *([PERIOD_COLUMN] if plan.freq is not None else [])]:
