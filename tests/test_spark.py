@@ -476,7 +476,7 @@ def test_the_roll_up_screen_flags_exactly_the_rows_some_check_flags(
     ]
     spec = spec.model_copy(update={"columns": tuple(columns)})
     integral = spark_type in ("bigint",)
-    values = [v for v in _EDGE_VALUES if not integral or v.is_integer() and abs(v) < 2.0**62]
+    values = [v for v in _EDGE_VALUES if not integral or (v.is_integer() and abs(v) < 2.0**62)]
     values += [v for v in _SPECIAL if not integral or v is None]
     if spark_type.startswith("decimal"):
         values = [v for v in values if v is None or (math.isfinite(v) and abs(v) < 1e30)]
