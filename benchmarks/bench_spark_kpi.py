@@ -80,9 +80,11 @@ def main() -> None:
     run("baseline", baseline)  # warm-up: JIT and code generation
     run("compute", ccmm_compute)
     best: dict[str, tuple[float, float, int]] = {}
+    samples: dict[str, list[float]] = {"baseline": [], "compute": []}
     for _ in range(args.repeats):
         for name, fn in (("baseline", baseline), ("compute", ccmm_compute)):
             seconds, cpu, jobs, out = run(name, fn)
+            samples[name].append(seconds)
             if name not in best or seconds < best[name][0]:
                 best[name] = (seconds, cpu, jobs)
             if name == "compute":
@@ -99,6 +101,8 @@ def main() -> None:
         f"  ratio compute / baseline: {c_s / b_s:.2f}x wall, {c_cpu / b_cpu:.2f}x CPU "
         f"(goal <= 1.2x); load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
+    ratios = sorted(c / b for b, c in zip(samples["baseline"], samples["compute"], strict=True))
+    print(f"  each run's ratio (sorted): {', '.join(f'{r:.2f}' for r in ratios)}")
     spark.stop()
 
 

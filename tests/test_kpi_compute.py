@@ -537,6 +537,19 @@ def test_unknown_by_column_and_bad_options_raise_input_errors() -> None:
         compute(small_table(), by="queue")
 
 
+@pytest.mark.parametrize("name", ["offered", "answered", "talk_seconds", "threshold_seconds"])
+def test_a_by_column_the_roll_up_adds_up_is_refused_not_crashed_on(name: str) -> None:
+    # Grouping by a summed (or per-group) column used to end in pandas' own ValueError.
+    for frame in (small_table(), to_polars(small_table())):
+        with pytest.raises(InputDataError, match=f"by names column '{name}', which the roll-up"):
+            compute(frame, by=("queue", name))
+    # The interval length is neither summed nor read per group: a fair label.
+    assert_same_kpis(
+        compute(to_polars(small_table()), by=("interval_minutes",)),
+        compute(small_table(), by=("interval_minutes",)),
+    )
+
+
 def test_polars_bad_input_is_reported_the_same_way() -> None:
     df = small_table().assign(answered=[11, 0])
     with pytest.raises(InputDataError, match=r"'answered'.*rows 0"):

@@ -375,6 +375,30 @@ def test_invalid_intervals_raise_the_same_problems_as_pandas(spark: Any) -> None
     assert len(spark_error.value.problems) == 5
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("answered", "offered + 1"), ("offered", -1), ("queue", None), ("wait_seconds", 0.5)],
+)
+def test_one_failing_row_alone_is_never_summed(spark: Any, column: str, value: Any) -> None:
+    # One bad row, nothing else odd (no repeated key, one interval length, finite totals): only
+    # the screen in the one pass can catch it.
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    df = kpi_intervals(15, "UTC", "2024-06-01", 30)
+    bad = df.copy()
+    if column == "wait_seconds":  # a fraction where whole numbers are held as doubles is fine
+        bad["offered"] = bad["offered"].astype(float)
+        column, value = "offered", 2.5
+    bad[column] = bad[column].astype(object) if value is None else bad[column]
+    bad.loc[57, column] = bad.loc[57, "offered"] + 1 if value == "offered + 1" else value
+    with pytest.raises(InputDataError) as pandas_error:
+        compute(bad)
+    with pytest.raises(InputDataError) as spark_error:
+        compute(to_spark(spark, bad))
+    assert spark_error.value.problems == pandas_error.value.problems
+    assert pandas_error.value.problems
+    assert all(p.endswith("(rows 57)") for p in pandas_error.value.problems)
+
+
 def test_naive_timestamps_are_refused(spark: Any) -> None:
     from pyspark.sql import functions as F
 
@@ -435,6 +459,37 @@ def test_a_column_total_past_the_exact_range_is_refused_as_in_pandas(spark: Any)
         compute(to_spark(spark, df).repartition(3))
     assert spark_error.value.problems == pandas_error.value.problems
     assert "column total" in pandas_error.value.problems[0]
+
+
+@pytest.mark.parametrize("name", ["rows", "k0", "slot", "s0", "lo_step", "{frame}", "a}{b"])
+def test_a_by_column_named_like_the_roll_ups_own_columns_gives_the_pandas_kpis(
+    spark: Any, name: str
+) -> None:
+    # The one pass names its own columns by position, and its SQL goes through str.format:
+    # neither may meet a name from the frame.
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    df = kpi_intervals(13, "UTC", "2024-06-01", 30)
+    df[name] = np.where(df["queue"] == "q1", "left", "right")
+    for freq in (None, "D"):
+        expected = compute(df, by=("queue", name), freq=freq)
+        assert_same_numbers(compute(to_spark(spark, df), by=("queue", name), freq=freq), expected)
+    bad = pd.concat([df, df.iloc[[4]]], ignore_index=True)
+    with pytest.raises(InputDataError) as pandas_error:
+        compute(bad, by=(name,))
+    with pytest.raises(InputDataError) as spark_error:
+        compute(to_spark(spark, bad), by=(name,))
+    assert spark_error.value.problems == pandas_error.value.problems
+
+
+@pytest.mark.parametrize("name", ["offered", "threshold_seconds"])
+def test_a_by_column_the_roll_up_adds_up_is_refused_as_in_pandas(spark: Any, name: str) -> None:
+    df = kpi_intervals(14, "UTC", "2024-06-01", 30)
+    with pytest.raises(InputDataError) as pandas_error:
+        compute(df, by=("queue", name))
+    with pytest.raises(InputDataError) as spark_error:
+        compute(to_spark(spark, df), by=("queue", name))
+    assert spark_error.value.problems == pandas_error.value.problems
+    assert f"by names column {name!r}, which the roll-up adds up" in pandas_error.value.problems[0]
 
 
 # Values a numeric cell can hold that sit on or past some check's edge.

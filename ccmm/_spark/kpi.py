@@ -3,14 +3,14 @@
 Implements [`KpiBackend`][ccmm.kpi._core.KpiBackend] for PySpark frames. One job reads the
 table once and, per group, sums the additive columns and screens the rows:
 
-* how many rows fail any check of ``tables/<name>.yaml`` or the row relations
+* whether every row passes every check of ``tables/<name>.yaml`` and the row relations
   ([`table_checks`][ccmm._spark.kpi_validate.table_checks], the same conditions that the exact
-  validation counts one by one);
-* whether two rows may share a key: each row's interval slot (``interval_start`` in steps of its
-  ``interval_minutes``) sets one bit of a 128-slot word (two BIGINTs), so per word the set
-  bits count the distinct slots; fewer bits than rows, or a group mixing interval lengths,
-  means a repeated key *may* be there (a key repeated is always caught; rows off the slot grid
-  can raise a false alarm);
+  validation counts one by one), and whether two rows may share a key. Each row's interval slot
+  (``interval_start`` in steps of its ``interval_minutes``) sets one bit of a 128-slot word (two
+  BIGINTs), unless the row fails a check; so a group has as many set bits as rows only when
+  every row passes and no two share a slot. Fewer bits than rows, or a group mixing interval
+  lengths, means a failing row or a repeated key *may* be there (each is always caught; rows off
+  the slot grid can raise a false alarm);
 * the largest values of the columns not summed, so the column totals can be bounded.
 
 The aggregation runs in two steps inside the job (per group and word, then per group); only the
@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ccmm._exact import MAX_EXACT
-from ccmm._spark._frames import functions, is_integral, session_time_zone, type_name
+from ccmm._spark._frames import is_integral, session_time_zone, type_name
 from ccmm._spark.kpi_validate import (
     TableChecks,
     duplicates,
@@ -54,7 +55,10 @@ _TIME, _STEP = "interval_start", "interval_minutes"
 def select(frame: Any, *, table: str, columns: Sequence[str]) -> Any:
     """The ``columns`` of ``frame`` that it has."""
     present = set(frame.columns)
-    return frame.select(*(c for c in columns if c in present))
+    kept = [c for c in columns if c in present]
+    if kept == list(frame.columns):
+        return frame  # the same frame: a projection would cost ~60 calls into the JVM
+    return frame.select(*kept)
 
 
 def _exact_problems(frame: Any, plan: RollupPlan) -> list[RowProblem]:
@@ -68,32 +72,56 @@ def group_sums(frame: Any, plan: RollupPlan) -> GroupSums:
     checks = table_checks(frame, plan.spec)
     if not checks.schema_ok or plan.problems:
         plan.refuse(_exact_problems(frame, plan))
-    detail = [c for c in plan.key if c != _TIME]
-    bounded = _bounded_columns(frame, plan)
-    groups = _by_column(_one_pass(frame, plan, checks, detail, bounded))
-    if _suspect(groups, plan, bounded):
+    layout = _Layout.of(frame, plan)
+    groups = _by_column(_one_pass(frame, plan, checks, layout))
+    if _suspect(groups, plan, layout):
         plan.refuse(_exact_problems(frame, plan))
-    return _group_sums(frame, plan, groups, detail)
+    return _group_sums(frame, plan, groups, layout)
 
 
-def _bounded_columns(frame: Any, plan: RollupPlan) -> list[str]:
-    """Numeric columns present but not summed (their totals are bounded by count × largest)."""
-    return [
-        c.name
-        for c in plan.spec.columns
-        if c.kind in ("int", "float") and c.name in plan.present and c.name not in plan.sum_columns
-    ]
+@dataclass(frozen=True)
+class _Layout:
+    """What the one pass groups by and keeps. Its output columns are named by position
+    (``k0``…, ``s0``…, ``lo0``…), so no name in the frame can clash with them or each other."""
+
+    names: list[str]
+    """The group columns: the key columns but ``interval_start``, then the period (``k{i}``)."""
+    others: list[str]
+    """Numeric columns present, not summed, besides the interval length (``lo{j}``/``hi{j}``):
+    their totals are bounded by count × largest."""
+
+    @staticmethod
+    def of(frame: Any, plan: RollupPlan) -> _Layout:
+        detail = [c for c in plan.key if c != _TIME]
+        others = [
+            c.name
+            for c in plan.spec.columns
+            if c.kind in ("int", "float")
+            and c.name in plan.present
+            and c.name not in plan.sum_columns
+            and c.name != _STEP
+        ]
+        return _Layout([*detail, *([PERIOD_COLUMN] if plan.freq is not None else [])], others)
+
+    def key(self, name: str) -> str:
+        return f"k{self.names.index(name)}"
+
+    def largest(self, name: str) -> str:
+        return "hi_step" if name == _STEP else f"hi{self.others.index(name)}"
 
 
-def _one_pass(
-    frame: Any, plan: RollupPlan, checks: TableChecks, detail: list[str], bounded: list[str]
-) -> Any:
+def _one_pass(frame: Any, plan: RollupPlan, checks: TableChecks, layout: _Layout) -> Any:
     """The one job: per group (``detail`` columns, period) the sums and the screen.
 
-    Written as SQL text, one call to the JVM per expression: building the same from column
-    objects took hundreds of calls, over a second per roll-up before any data was read.
+    One SQL statement over ``frame``, made into a query with one call to the JVM: building the
+    same from column objects took about 300 calls, a quarter of a second per roll-up before any
+    data was read. (`SparkSession.sql` names ``frame`` by a temporary view for that one call.)
+
+    Each value the first step keeps costs about as much as a sum, so the screen keeps as few
+    as it can: a row failing a check sets no bit (its group then has fewer bits than rows, as
+    with a repeated key), and the interval length is part of the first step's key rather than
+    kept as a smallest and largest value.
     """
-    F = functions()
     step, time = quoted(_STEP), quoted(_TIME)
     # Whole-number arithmetic (double division and floor made the job ~15% slower). Division
     # truncates, so off-grid rows before 1970 may share a slot: a false alarm, never a miss
@@ -102,34 +130,61 @@ def _one_pass(
         f"CASE WHEN {step} >= 1 AND {step} <= {_LONGEST_MINUTES} "
         f"THEN unix_micros({time}) div (CAST({step} AS BIGINT) * 60000000) END"
     )
-    keys = [f"{quoted(c)} AS {quoted(c)}" for c in detail]
+    keys = [f"k{i}" for i in range(len(layout.names))]
+    rows = [f"{quoted(c)} AS k{i}" for i, c in enumerate(layout.names) if c != PERIOD_COLUMN]
     if plan.freq is not None:
         period = f"to_date(date_trunc('{_TRUNC_UNIT[plan.freq]}', {time}))"
-        keys.append(f"{period} AS {quoted(PERIOD_COLUMN)}")
+        rows.append(f"{period} AS {layout.key(PERIOD_COLUMN)}")
+    rows += [
+        f"{step} AS step",
+        f"{slot} AS slot",
+        # The row's bit in its word; none when the row fails a check. Null never counts as
+        # passing (every screen term is a coalesce, so it cannot arise).
+        f"if(coalesce({checks.any_fails_sql()}, true), 0L, "
+        f"shiftleft(1L, CAST(({slot}) & 63 AS INT))) AS bit",
+        *(f"CAST({quoted(c)} AS DOUBLE) AS s{j}" for j, c in enumerate(plan.sum_columns)),
+        *(f"CAST({quoted(c)} AS DOUBLE) AS o{j}" for j, c in enumerate(layout.others)),
+    ]
+    sums = range(len(plan.sum_columns))
+    others = range(len(layout.others))
     # A word of 128 slots held in two BIGINT lanes: half as many groups in the first step as
     # with one lane of 64, the fastest measured (10M rows: 1.16x the plain sums against 1.28x
-    # for one lane and 1.31x for four or eight).
-    word = f"shiftright({slot}, 7) AS _word"  # floor((slot) / 128)
-    bit = f"shiftleft(1L, CAST(({slot}) & 63 AS INT))"
-    upper = f"(({slot}) & 64) != 0"
-    first = frame.groupBy(*(F.expr(k) for k in [*keys, word])).agg(
-        *(F.expr(f"sum(CAST({quoted(c)} AS DOUBLE)) AS {quoted(c)}") for c in plan.sum_columns),
-        *(F.expr(f"min(CAST({quoted(c)} AS DOUBLE)) AS {quoted('_lo_' + c)}") for c in bounded),
-        *(F.expr(f"max(CAST({quoted(c)} AS DOUBLE)) AS {quoted('_hi_' + c)}") for c in bounded),
-        F.expr("count(1) AS _rows"),
-        F.expr(f"count_if({checks.any_fails_sql()}) AS _failing"),
-        F.expr(f"bit_or(if({upper}, 0L, {bit})) AS _low_bits"),
-        F.expr(f"bit_or(if({upper}, {bit}, 0L)) AS _high_bits"),
+    # for one lane and 1.31x for four or eight). Bit 6 of the slot picks the lane; the masks
+    # (all ones or zero) pick it without a branch.
+    by_word = [
+        *keys,
+        "step",
+        "shiftright(slot, 7) AS word",  # floor(slot / 128)
+        *(f"sum(s{j}) AS s{j}" for j in sums),
+        *(f"min(o{j}) AS lo{j}" for j in others),
+        *(f"max(o{j}) AS hi{j}" for j in others),
+        "count(1) AS rows",
+        "bit_or(bit & ((shiftright(slot, 6) & 1) - 1)) AS low_bits",
+        "bit_or(bit & -(shiftright(slot, 6) & 1)) AS high_bits",
+    ]
+    by_group = [
+        *keys,
+        *(f"sum(s{j}) AS s{j}" for j in sums),
+        *(f"min(lo{j}) AS lo{j}" for j in others),
+        *(f"max(hi{j}) AS hi{j}" for j in others),
+        "min(CAST(step AS DOUBLE)) AS lo_step",
+        "max(CAST(step AS DOUBLE)) AS hi_step",
+        "sum(rows) AS rows",
+        "sum(bit_count(low_bits) + bit_count(high_bits)) AS slots",
+    ]
+
+    def group_by(columns: list[str]) -> str:
+        return f" GROUP BY {', '.join(columns)}" if columns else ""
+
+    # Only the first SELECT names the frame's columns; the text goes through str.format (the
+    # frame's placeholder), so braces in those names are doubled.
+    inner = ", ".join(rows).replace("{", "{{").replace("}", "}}")
+    query = (
+        f"SELECT {', '.join(by_group)} FROM ("
+        f"SELECT {', '.join(by_word)} FROM (SELECT {inner} FROM {{frame}})"
+        f"{group_by([*keys, 'step', 'shiftright(slot, 7)'])}){group_by(keys)}"
     )
-    names = [*detail, *([PERIOD_COLUMN] if plan.freq is not None else [])]
-    return first.groupBy(*(F.expr(quoted(c)) for c in names)).agg(
-        *(F.expr(f"sum({quoted(c)}) AS {quoted(c)}") for c in plan.sum_columns),
-        *(F.expr(f"min({quoted('_lo_' + c)}) AS {quoted('_lo_' + c)}") for c in bounded),
-        *(F.expr(f"max({quoted('_hi_' + c)}) AS {quoted('_hi_' + c)}") for c in bounded),
-        F.expr("sum(_rows) AS _rows"),
-        F.expr("sum(_failing) AS _failing"),
-        F.expr("sum(bit_count(_low_bits) + bit_count(_high_bits)) AS _slots"),
-    )
+    return frame.sparkSession.sql(query, frame=frame)
 
 
 def _by_column(result: Any) -> dict[str, list[Any]]:
@@ -141,18 +196,17 @@ def _by_column(result: Any) -> dict[str, list[Any]]:
     return {name: list(values) for name, values in zip(names, columns, strict=True)}
 
 
-def _suspect(groups: dict[str, list[Any]], plan: RollupPlan, bounded: list[str]) -> bool:
-    """Whether the screen saw a failing row, a possibly repeated key or a large total."""
-    if any(groups["_failing"]):
+def _suspect(groups: dict[str, list[Any]], plan: RollupPlan, layout: _Layout) -> bool:
+    """Whether the screen saw a failing row or a possibly repeated key (either leaves fewer
+    set bits than rows), mixed interval lengths or a large total."""
+    if groups["slots"] != groups["rows"] or groups["lo_step"] != groups["hi_step"]:
         return True
-    if groups["_slots"] != groups["_rows"] or groups[f"_lo_{_STEP}"] != groups[f"_hi_{_STEP}"]:
-        return True
-    for c in plan.sum_columns:
-        total = math.fsum(v for v in groups[c] if v is not None)
+    for j in range(len(plan.sum_columns)):
+        total = math.fsum(v for v in groups[f"s{j}"] if v is not None)
         if not total <= _TOTAL_LIMIT:
             return True
-    for c in bounded:
-        pairs = zip(groups["_rows"], groups[f"_hi_{c}"], strict=True)
+    for c in [_STEP, *layout.others]:
+        pairs = zip(groups["rows"], groups[layout.largest(c)], strict=True)
         bound = math.fsum(n * high for n, high in pairs if high is not None)
         if not bound <= _TOTAL_LIMIT:
             return True
@@ -160,23 +214,26 @@ def _suspect(groups: dict[str, list[Any]], plan: RollupPlan, bounded: list[str])
 
 
 def _group_sums(
-    frame: Any, plan: RollupPlan, groups: dict[str, list[Any]], detail: list[str]
+    frame: Any, plan: RollupPlan, groups: dict[str, list[Any]], layout: _Layout
 ) -> GroupSums:
     """The collected groups laid out as `ccmm.kpi._core.GroupSums` (as pandas sorts them)."""
-    names = [*detail, *([PERIOD_COLUMN] if plan.freq is not None else [])]
-    values = [*plan.sum_columns, "_rows"]
+    sums_of = [f"s{j}" for j in range(len(plan.sum_columns))]
+    values = [*sums_of, "rows"]
+    threshold = None
     if plan.with_threshold:
-        values += ["_lo_threshold_seconds", "_hi_threshold_seconds"]
-    data: dict[str, Any] = {name: groups[name] for name in names}
+        j = layout.others.index("threshold_seconds")
+        threshold = (f"lo{j}", f"hi{j}")
+        values += threshold
+    data: dict[str, Any] = {layout.key(name): groups[layout.key(name)] for name in layout.names}
     for c in values:
         data[c] = np.array(groups[c], dtype=np.float64)
     table = pd.DataFrame(data, columns=list(data))
-    group_columns = plan.group_columns
-    if names != [*plan.by, *([PERIOD_COLUMN] if plan.freq is not None else [])]:
+    group_columns = [layout.key(c) for c in plan.group_columns]
+    if layout.names != [*plan.by, *([PERIOD_COLUMN] if plan.freq is not None else [])]:
         # The screen grouped by the whole key; fold the extra key columns away.
-        how = dict.fromkeys([*plan.sum_columns, "_rows"], "sum")
-        if plan.with_threshold:
-            how |= {"_lo_threshold_seconds": "min", "_hi_threshold_seconds": "max"}
+        how = dict.fromkeys([*sums_of, "rows"], "sum")
+        if threshold is not None:
+            how |= {threshold[0]: "min", threshold[1]: "max"}
         if group_columns:
             table = table.groupby(group_columns, sort=False, dropna=False).agg(how).reset_index()
         elif len(table):
@@ -185,9 +242,9 @@ def _group_sums(
         # As pandas' groupby(sort=True, dropna=False): ascending, a missing key last.
         table = table.sort_values(group_columns, na_position="last", kind="stable")
         table = table.reset_index(drop=True)
-    sums = pd.DataFrame({c: table[c] for c in group_columns})
-    for c in plan.sum_columns:
-        summed = table[c].to_numpy(dtype=np.float64)
+    sums = pd.DataFrame({c: table[layout.key(c)] for c in plan.group_columns})
+    for c, label in zip(plan.sum_columns, sums_of, strict=True):
+        summed = table[label].to_numpy(dtype=np.float64)
         # Totals are within the exact range here, so integral sums are whole numbers.
         integral = is_integral(type_name(frame, c))
         sums[c] = summed.astype(np.int64) if integral else summed
@@ -200,10 +257,10 @@ def _group_sums(
         )
         sums[PERIOD_COLUMN] = starts.as_unit("ns")
     low = high = None
-    if plan.with_threshold:
-        low = table["_lo_threshold_seconds"].to_numpy(dtype=np.float64)
-        high = table["_hi_threshold_seconds"].to_numpy(dtype=np.float64)
-    input_rows = int(table["_rows"].sum()) if len(table) else 0
+    if threshold is not None:
+        low = table[threshold[0]].to_numpy(dtype=np.float64)
+        high = table[threshold[1]].to_numpy(dtype=np.float64)
+    input_rows = int(table["rows"].sum()) if len(table) else 0
     return GroupSums(sums=sums, threshold_low=low, threshold_high=high, input_rows=input_rows)
 
 

@@ -11,7 +11,7 @@ apart between backends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -39,6 +39,8 @@ from ccmm.kpi.catalogue import Ratio, column_terms, load_kpi_catalogue
 
 #: Numeric columns that describe a row rather than count something: never summed.
 _NOT_SUMMED = frozenset({"interval_minutes", "threshold_seconds"})
+#: The interval length: numeric, but a fair label to group by (it is neither summed nor read).
+_STEP = "interval_minutes"
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,16 @@ class KpiBackend(Protocol):
         ...
 
 
-def check_options(by: Sequence[str], freq: object, columns: Sequence[str], table: str) -> None:
-    """Raise one error naming every bad ``by`` / ``freq`` option."""
+def check_options(
+    by: Sequence[str],
+    freq: object,
+    columns: Sequence[str],
+    table: str,
+    *,
+    aggregated: Collection[str] = (),
+) -> None:
+    """Raise one error naming every bad ``by`` / ``freq`` option (``aggregated``: the columns
+    the roll-up adds up or reads per group, which cannot also label the groups)."""
     from ccmm._text import quote
 
     problems = by_problems(by)
@@ -125,6 +135,11 @@ def check_options(by: Sequence[str], freq: object, columns: Sequence[str], table
             problems.append(f"by names column {quote(name)}, which the {table} table does not have")
         elif name == "interval_start":
             problems.append("group by time with freq='D', 'W' or 'MS', not by='interval_start'")
+        elif name in aggregated:
+            problems.append(
+                f"by names column {quote(name)}, which the roll-up adds up or reads per group; "
+                "group by a column that labels rows (queue, channel, site, ...)"
+            )
     if len(set(names)) != len(names):
         problems.append(f"by repeats a column: {quote(names)}")
     if PERIOD_COLUMN in names and freq is not None:
@@ -236,7 +251,8 @@ def plan_rollup(
     abandon_definition: AbandonDefinition | None = None,
 ) -> RollupPlan:
     """The plan for ``spec``'s table holding ``columns``; raises on a bad option."""
-    check_options(by, freq, columns, spec.name)
+    aggregated = [c.name for c in spec.columns if c.kind in ("int", "float") and c.name != _STEP]
+    check_options(by, freq, columns, spec.name, aggregated=aggregated)
     present = frozenset(columns)
     if spec.name == "intervals":
         _check_definitions(service_level_definition, abandon_definition)
