@@ -72,7 +72,7 @@ def group_sums(frame: Any, plan: RollupPlan) -> GroupSums:
     checks = table_checks(frame, plan.spec)
     if not checks.schema_ok or plan.problems:
         plan.refuse(_exact_problems(frame, plan))
-    layout = _Layout.of(frame, plan)
+    layout = _Layout.of(plan)
     groups = _by_column(_one_pass(frame, plan, checks, layout))
     if _suspect(groups, plan, layout):
         plan.refuse(_exact_problems(frame, plan))
@@ -91,7 +91,7 @@ class _Layout:
     their totals are bounded by count × largest."""
 
     @staticmethod
-    def of(frame: Any, plan: RollupPlan) -> _Layout:
+    def of(plan: RollupPlan) -> _Layout:
         detail = [c for c in plan.key if c != _TIME]
         others = [
             c.name
@@ -150,7 +150,8 @@ def _one_pass(frame: Any, plan: RollupPlan, checks: TableChecks, layout: _Layout
     # A word of 128 slots held in two BIGINT lanes: half as many groups in the first step as
     # with one lane of 64, the fastest measured (10M rows: 1.16x the plain sums against 1.28x
     # for one lane and 1.31x for four or eight). Bit 6 of the slot picks the lane; the masks
-    # (all ones or zero) pick it without a branch.
+    # (all ones or zero) pick it without a branch, which measured 1.21x against 1.34x for
+    # if(...) lanes in one run (more lanes, either way, were no faster).
     by_word = [
         *keys,
         "step",
