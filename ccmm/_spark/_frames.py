@@ -30,6 +30,11 @@ def window() -> Any:
     return Window
 
 
+def quoted(column: str) -> str:
+    """A column name as a Spark SQL identifier."""
+    return "`" + column.replace("`", "``") + "`"
+
+
 def type_name(frame: Any, column: str) -> str:
     """Spark's short name of the column's type: ``bigint``, ``double``, ``timestamp``, …"""
     return str(frame.schema[column].dataType.simpleString())

@@ -31,11 +31,10 @@ import numpy as np
 import pandas as pd
 
 from ccmm._exact import MAX_EXACT
-from ccmm._spark._frames import is_integral, session_time_zone, type_name
+from ccmm._spark._frames import is_integral, quoted, session_time_zone, type_name
 from ccmm._spark.kpi_validate import (
     TableChecks,
     duplicates,
-    quoted,
     table_checks,
     validate_table,
 )

@@ -23,6 +23,7 @@ from ccmm._spark._frames import (
     is_floating,
     is_integral,
     is_numeric,
+    quoted,
     selectable,
     session_time_zone,
     type_name,
@@ -107,11 +108,6 @@ class TableChecks:
     def any_fails_sql(self) -> str:
         """One SQL condition: the row fails some check."""
         return " OR ".join(f"({s})" for s in self.screen) or "false"
-
-
-def quoted(column: str) -> str:
-    """A column name as a Spark SQL identifier."""
-    return "`" + column.replace("`", "``") + "`"
 
 
 def _number(value: float) -> str:

@@ -37,10 +37,10 @@ from ccmm.kpi._record import (
 from ccmm.kpi._validate import RowProblem, raise_if_problems
 from ccmm.kpi.catalogue import Ratio, column_terms, load_kpi_catalogue
 
-#: Numeric columns that describe a row rather than count something: never summed.
-_NOT_SUMMED = frozenset({"interval_minutes", "threshold_seconds"})
 #: The interval length: numeric, but a fair label to group by (it is neither summed nor read).
 _STEP = "interval_minutes"
+#: Numeric columns that describe a row rather than count something: never summed.
+_NOT_SUMMED = frozenset({_STEP, "threshold_seconds"})
 
 
 @dataclass(frozen=True)
