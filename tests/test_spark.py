@@ -399,6 +399,48 @@ def test_one_failing_row_alone_is_never_summed(spark: Any, column: str, value: A
     assert all(p.endswith("(rows 57)") for p in pandas_error.value.problems)
 
 
+def _weeks_of_intervals(seed: int) -> pd.DataFrame:
+    """24 days of clean 30-minute intervals for two queues (1,152 slots each): more than two of
+    the one pass's 512-slot words per queue, and every 64-slot lane of them."""
+    rng = np.random.default_rng(seed)
+    days = pd.date_range("2024-05-02", periods=12, freq="2D").strftime("%Y-%m-%d")
+    return pd.concat([_intervals(rng, "UTC", day, 30) for day in days], ignore_index=True)
+
+
+def test_a_clean_table_over_many_words_is_summed_by_the_one_pass_alone(
+    spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A screen that flagged clean rows (a lane or word counted wrongly) would still give the
+    # right numbers, through the exact validation: so that path must not run here.
+    import ccmm._spark.kpi as spark_kpi
+
+    def exact_validation_ran(*args: Any) -> None:
+        raise AssertionError("the screen flagged a clean table")
+
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    df = _weeks_of_intervals(5)
+    monkeypatch.setattr(spark_kpi, "_exact_problems", exact_validation_ran)
+    for freq in (None, "W"):
+        assert_same_numbers(compute(to_spark(spark, df), freq=freq), compute(df, freq=freq))
+
+
+def test_a_repeated_key_is_caught_in_every_lane_and_at_both_edges_of_a_word(spark: Any) -> None:
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    df = _weeks_of_intervals(6)
+    slot = df["interval_start"].map(lambda t: int(t.timestamp()) // 1800) % 512
+    wanted = [slot == 64 * lane + 32 for lane in range(8)] + [slot == 0, slot == 511]
+    picked = [int(np.flatnonzero(where.to_numpy())[0]) for where in wanted]
+    assert len(set(picked)) == len(picked) == 10
+    for row in picked:
+        bad = pd.concat([df, df.iloc[[row]]], ignore_index=True)
+        with pytest.raises(InputDataError) as pandas_error:
+            compute(bad)
+        with pytest.raises(InputDataError) as spark_error:
+            compute(to_spark(spark, bad))
+        assert spark_error.value.problems == pandas_error.value.problems
+        assert "repeat" in " ".join(pandas_error.value.problems)
+
+
 def test_naive_timestamps_are_refused(spark: Any) -> None:
     from pyspark.sql import functions as F
 
