@@ -49,7 +49,8 @@ _LONGEST_MINUTES = 100_000_000
 #: A column total above this may pass the exact range: the exact validation decides.
 _TOTAL_LIMIT = MAX_EXACT * (1 - 1e-12)
 _TIME, _STEP = "interval_start", "interval_minutes"
-#: The repeated-key screen's lanes of 64 slots per word, and the word's size in bits of the slot.
+#: The repeated-key screen's lanes of 64 slots per word (a power of two), and the word's size in
+#: bits of the slot: a word holds 64 * _LANES slots.
 _LANES = 8
 _WORD_BITS = 6 + _LANES.bit_length() - 1
 
@@ -151,7 +152,7 @@ def _one_pass(frame: Any, plan: RollupPlan, checks: TableChecks, layout: _Layout
     sums = range(len(plan.sum_columns))
     others = range(len(layout.others))
     lanes = range(_LANES)
-    word = f"shiftright(slot, {_WORD_BITS})"  # floor(slot / 512)
+    word = f"shiftright(slot, {_WORD_BITS})"  # floor(slot / (64 * _LANES))
     # A word of 512 slots held in eight BIGINT lanes. Each lane is updated only by the rows of
     # its 64 slots (FILTER skips the others), so a row updates one lane however many there are;
     # and bigger words mean fewer groups in the first step, each of which costs far more than
