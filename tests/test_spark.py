@@ -424,6 +424,31 @@ def test_a_clean_table_over_many_words_is_summed_by_the_one_pass_alone(
         assert_same_numbers(compute(to_spark(spark, df), freq=freq), compute(df, freq=freq))
 
 
+@pytest.mark.parametrize("freq", [None, "MS"])
+def test_the_one_pass_shuffles_the_table_once(
+    spark: Any, monkeypatch: pytest.MonkeyPatch, freq: str | None
+) -> None:
+    # Both grouping steps run after one exchange (the partial sums'); a second exchange is
+    # another Spark job, 40-60 ms a roll-up whatever the table's size. The plan is read before it
+    # runs: with adaptive execution it is the plan as planned, every exchange in it.
+    import ccmm._spark.kpi as spark_kpi
+
+    plans: list[str] = []
+    collect = spark_kpi._by_column
+
+    def planned(result: Any) -> dict[str, list[Any]]:
+        plans.append(str(result._jdf.queryExecution().executedPlan().toString()))
+        return collect(result)
+
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    df = _weeks_of_intervals(7)
+    monkeypatch.setattr(spark_kpi, "_by_column", planned)
+    got = compute(to_spark(spark, df), by=("queue",), freq=freq)
+    assert_same_numbers(got, compute(df, by=("queue",), freq=freq))
+    assert len(plans) == 1
+    assert plans[0].count("Exchange") == 1, plans[0]
+
+
 def test_a_repeated_key_is_caught_in_every_lane_and_at_both_edges_of_a_word(spark: Any) -> None:
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     df = _weeks_of_intervals(6)

@@ -13,11 +13,12 @@ table once and, per group, sums the additive columns and screens the rows:
   rows off the slot grid can raise a false alarm);
 * the largest values of the columns not summed, so the column totals can be bounded.
 
-The aggregation runs in two steps inside the job (per group and word, then per group); only the
-group rows reach the driver. When the screen is clean (the usual case) the sums are the result.
-Otherwise the exact validation runs (`ccmm._spark.kpi_validate`), extra jobs that count each
-problem and find the first offending rows; it raises naming them, or, on a false alarm, the sums
-already taken are used. The ratios are the shared core's (`ccmm.kpi._core.finish`).
+The aggregation runs in two steps after one exchange (per group and word, then per group, in
+the same stage); only the group rows reach the driver. When the screen is clean (the usual case)
+the sums are the result. Otherwise the exact validation runs (`ccmm._spark.kpi_validate`),
+extra jobs that count each problem and find the first offending rows; it raises naming them, or,
+on a false alarm, the sums already taken are used. The ratios are the shared core's
+(`ccmm.kpi._core.finish`).
 """
 
 from __future__ import annotations
@@ -189,10 +190,16 @@ def _one_pass(frame: Any, plan: RollupPlan, checks: TableChecks, layout: _Layout
     # compared (10M rows, median of 11: 1.14x the hand-written sums against 1.20x, word last).
     # Only the first SELECT names the frame's columns; the text goes through str.format (the
     # frame's placeholder), so braces in those names are doubled.
+    # The COALESCE(1) hint puts the first step's merged groups in one partition, which the
+    # second step's grouping needs no exchange for: both steps then run in the first step's
+    # final stage, and the job has two Spark jobs, as the hand-written sums have, instead of
+    # three (each costs 40-60 ms here). The groups are collected to the driver anyway, so one
+    # task merging them costs less than reading them there (10M rows, medians of 7: 1.13x the
+    # hand-written sums against 1.19x without the hint).
     inner = ", ".join(rows).replace("{", "{{").replace("}", "}}")
     query = (
         f"SELECT {', '.join(by_group)} FROM ("
-        f"SELECT {', '.join(by_word)} FROM (SELECT {inner} FROM {{frame}})"
+        f"SELECT /*+ COALESCE(1) */ {', '.join(by_word)} FROM (SELECT {inner} FROM {{frame}})"
         f"{group_by([word, 'step', *keys])}){group_by(keys)}"
     )
     return frame.sparkSession.sql(query, frame=frame)
