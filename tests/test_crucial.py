@@ -8,11 +8,12 @@ import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import ccmm.crucial as crucial
@@ -837,6 +838,95 @@ def test_grid_order_equals_a_stable_two_key_sort(rows: list[tuple[int, int]], la
     group = np.array([g for g, _ in rows], dtype=np.int64)
     ns = np.array([t for _, t in rows], dtype=np.int64)
     assert _group_time_order(group, ns).tolist() == np.lexsort((ns, group)).tolist()
+
+
+_HALF_HOUR_NS = 30 * 60 * 10**9
+_ON_THE_GRID = 1_700_000_000 * 10**9  # 2023-11-14 22:13:20 UTC, a multiple of 30 minutes
+_GRID_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["q1", "q2", None]),
+        st.sampled_from(["voice", "chat"]),
+        st.one_of(
+            st.integers(0, 8).map(lambda k: _ON_THE_GRID + k * _HALF_HOUR_NS),
+            st.integers(-(2**63) + 1, 2**63 - 1),  # every instant pandas holds; -2**63 is NaT
+            st.none(),
+        ),
+        st.sampled_from([30.0, 30.0, 30.0, 15.0, 7.5, float("nan")]),
+    ),
+    max_size=12,
+)
+
+
+def _grid_frame(
+    rows: list[tuple[Any, str, int | None, float]], *, categorical: bool
+) -> pd.DataFrame:
+    starts = pd.to_datetime([pd.NaT if t is None else t for _, _, t, _ in rows], utc=True)
+    frame = pd.DataFrame(
+        {
+            "interval_start": pd.Series(starts, dtype="datetime64[ns, UTC]"),
+            "interval_minutes": [m for *_, m in rows],
+            "queue": pd.Series([q for q, *_ in rows], dtype=object),
+            "channel": pd.Series([c for _, c, *_ in rows], dtype=object),
+        }
+    )
+    if categorical:
+        frame["queue"] = frame["queue"].astype("category")
+        frame["channel"] = frame["channel"].astype("category")
+    return frame
+
+
+def _grid_breaks_by_sorting_every_row(frame: pd.DataFrame) -> tuple[list[int], ...]:
+    """The grid's definition, read plainly: sort the rows that have a start and a length by
+    (queue and channel codes, start), then compare each row's end with the next row's start."""
+
+    def codes(s: pd.Series) -> np.ndarray:
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            return s.cat.codes.to_numpy().astype(np.int64)
+        return pd.factorize(s)[0].astype(np.int64)
+
+    ns = frame["interval_start"].array.as_unit("ns").asi8
+    minutes = frame["interval_minutes"].to_numpy(dtype=np.float64)
+    c = codes(frame["channel"])
+    group = codes(frame["queue"]) * (int(c.max(initial=0)) + 2) + c
+    idx = np.flatnonzero(~frame["interval_start"].isna().to_numpy() & ~np.isnan(minutes))
+    order = idx[np.lexsort((ns[idx], group[idx]))]
+    start = ns[order]
+    end = start + (minutes[order] * 60e9).astype(np.int64)
+    same = group[order][1:] == group[order][:-1]
+    bad = np.flatnonzero(same & (start[1:] != end[:-1]))
+    found = (order[bad], order[bad + 1], end[bad], start[bad + 1])
+    return tuple(a.tolist() for a in found)
+
+
+@given(_GRID_ROWS, st.sampled_from(["as drawn", "time-major", "group-major"]), st.booleans())
+# Two starts further apart than an int64 difference holds, later one first.
+@example([("q1", "voice", 2**63 - 1, 30.0), ("q1", "voice", -(2**63) + 1, 30.0)], "as drawn", False)
+# A row without a start, then rows out of order with a gap: positions are the table's own.
+@example(
+    [("q1", "voice", None, 30.0)]
+    + [("q1", "voice", _ON_THE_GRID + k * _HALF_HOUR_NS, 30.0) for k in (1, 0, 3)],
+    "as drawn",
+    True,
+)
+def test_grid_breaks_equal_sorting_every_row(
+    rows: list[tuple[Any, str, int | None, float]], layout: str, categorical: bool
+) -> None:
+    # The grid reads an ordered table in place and one interval length as a scalar; a wrong
+    # shortcut (or an instant difference overflowing int64, as for starts centuries apart)
+    # would show here as a missed, extra or misplaced break.
+    from ccmm.crucial._evaluate import grid_breaks
+
+    def when(row: tuple[Any, str, int | None, float]) -> int:
+        return -(2**63) if row[2] is None else row[2]
+
+    if layout == "time-major":
+        rows = sorted(rows, key=when)
+    elif layout == "group-major":
+        rows = sorted(rows, key=lambda r: (str(r[0]), r[1], when(r)))
+    frame = _grid_frame(rows, categorical=categorical)
+    got = grid_breaks(frame)
+    assert got is not None
+    assert tuple(a.tolist() for a in got) == _grid_breaks_by_sorting_every_row(frame)
 
 
 # --------------------------------------------- issue 14: odd input is a finding or a CCMMError
