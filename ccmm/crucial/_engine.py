@@ -8,28 +8,30 @@ polars: `ccmm.crucial._polars`, Spark: ``ccmm._spark.crucial``) implements `Tabl
 table it holds: the column (schema) checks and the row rules, reporting failing rows through
 `report_row_rule` / `report_schema_cases`, and the interval grid through `report_grid`.
 Backends use only the public names of this module: it re-exports the rule definitions
-(`ccmm.crucial._rules`), the reference evaluation on pandas columns (`ccmm.crucial._evaluate`)
-and the schema vocabulary a backend needs, so no backend imports another module of the package.
+(`ccmm.crucial._rules`), the reference evaluation on pandas columns (`ccmm.crucial._evaluate`),
+the schema vocabulary a backend needs and the engine's own parts kept in modules of their own
+(what a run collects: `ccmm.crucial._collector`; the text of a failure:
+`ccmm.crucial._failure_text`; the report: `ccmm.crucial._assemble`), so no backend imports
+another module of the package.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from ccmm._cells import MISSING, as_date, fmt
+from ccmm._cells import as_date, fmt
 from ccmm._errors import InputDataError
 from ccmm._exact import EXACT_TEXT
 from ccmm._tables import TableSpec, missing_columns
-from ccmm._units import unit_kinds
+from ccmm.crucial._assemble import assemble, sorted_failures
 from ccmm.crucial._calendar import Schedule, compare_with_hours, expected_starts
+from ccmm.crucial._collector import NO_ROWS, Collector, RowKeys, Table, merged_options, quoted
 from ccmm.crucial._evaluate import (
     as_float,
     exact_sum,
@@ -41,27 +43,17 @@ from ccmm.crucial._evaluate import (
     text_missing,
     truthy,
 )
-from ccmm.crucial._report import (
-    FAILURE_COLUMNS,
-    CheckResult,
-    CrucialReport,
-    PrincipleResult,
-    Status,
-    first_per_check,
-)
+from ccmm.crucial._failure_text import fill, fmt_many, formatted, row_keys
+from ccmm.crucial._report import CrucialReport
 from ccmm.crucial._rules import (
     CHECK_BY_ID,
-    CHECKS,
     EXACT_FLOAT_LIMIT,
-    PRINCIPLES,
     AtMost,
     Predicate,
-    Principle,
     ReferencedWhenFlagged,
     RowRule,
     Severity,
     TextPresent,
-    default_options,
     row_rule_with,
     row_rules,
 )
@@ -70,37 +62,6 @@ from ccmm.crucial.schemas import (
     is_count_or_duration,
 )
 
-#: Why a check that ran over no rows (or no series, no metrics) is ``not_checked``.
-NO_ROWS = "no rows"
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    spec: TableSpec
-    original: Any
-    frame: pd.DataFrame  # pandas view of the data, RangeIndex 0..n-1 = row positions
-    backend: str
-
-
-def merged_options(
-    options: Mapping[str, Mapping[str, Any]] | None = None,
-) -> dict[str, dict[str, Any]]:
-    """Every check's options: ``crucial.yaml``'s defaults, overridden per check id (one option
-    at a time) by ``options``; an unknown check id or option name is an error."""
-    merged = default_options()
-    for check, given in (options or {}).items():
-        if check not in merged:
-            raise InputDataError(f"options name no check {quoted(str(check))}")
-        unknown = sorted(str(k) for k in given if k not in merged[check])
-        if unknown:
-            known = ", ".join(sorted(merged[check])) or "none"
-            raise InputDataError(
-                f"check {check!r} has no option {quoted(unknown[0])}; its options: {known}"
-            )
-        merged[check].update(given)
-    return merged
-
 
 def require_columns(name: str, spec: TableSpec, columns: Sequence[str]) -> None:
     absent = missing_columns(columns, spec)
@@ -108,11 +69,6 @@ def require_columns(name: str, spec: TableSpec, columns: Sequence[str]) -> None:
         raise InputDataError(
             f"{name} table is missing required column(s) {', '.join(map(repr, absent))}"
         )
-
-
-def quoted(text: str, limit: int = 60) -> str:
-    """``text`` quoted, cut to ``limit`` characters (user values in messages stay bounded)."""
-    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def require_unique_columns(name: str, columns: Sequence[object]) -> None:
@@ -124,201 +80,6 @@ def require_unique_columns(name: str, columns: Sequence[object]) -> None:
             f"{name} table has duplicated column name(s) "
             f"{', '.join(quoted(c) for c in repeated[:10])}; each column must appear once"
         )
-
-
-class Collector:
-    """Collects failure frames and per-check outcomes; holds the run's options per check id
-    (``crucial.yaml``'s defaults, each check's replaced by ``options`` where given), the
-    centre's opening hours (``schedule``; None: every queue is expected around the clock) and
-    the run's settings (severity per check, checks switched off with their reason)."""
-
-    def __init__(
-        self,
-        options: Mapping[str, Mapping[str, Any]] | None = None,
-        *,
-        schedule: Schedule | None = None,
-        severities: Mapping[str, Severity] | None = None,
-        disabled: Mapping[str, str] | None = None,
-        units: Mapping[str, str] | None = None,
-    ) -> None:
-        self.options = merged_options(options)
-        #: Unit name -> kind: the known units plus those the registry's ``units`` table declares.
-        self.units: dict[str, str] = dict(units) if units is not None else dict(unit_kinds())
-        self.schedule = schedule
-        #: How a failure of each check counts (``crucial.yaml``'s severity unless settings say).
-        self.severities = {c.id: c.severity for c in CHECKS} | dict(severities or {})
-        #: Checks switched off by settings -> the reason given.
-        self.disabled = dict(disabled or {})
-        self.frames: list[pd.DataFrame] = []
-        #: Per frame: the ranks of its row keys (`RowKeys.ranks`), or None (sorted by text).
-        self.key_ranks: list[tuple[np.ndarray, ...] | None] = []
-        self.checked: dict[str, int] = defaultdict(int)
-        self.failed: dict[str, int] = defaultdict(int)
-        self.ran: set[str] = set()
-        self.skipped: dict[str, str] = {}
-
-    def option(self, check: str, name: str) -> Any:
-        """Option ``name`` of ``check`` in this run."""
-        return self.options[check][name]
-
-    def run(self, check: str, n_checked: int) -> None:
-        self.ran.add(check)
-        self.checked[check] += n_checked
-
-    def skip(self, check: str, reason: str) -> None:
-        self.skipped.setdefault(check, reason)
-
-    def add(
-        self,
-        check: str,
-        table: str,
-        row_keys: Sequence[str],
-        column: str | Sequence[str],
-        values: Sequence[str] | np.ndarray,
-        messages: Sequence[str] | np.ndarray,
-    ) -> None:
-        n = len(row_keys)
-        if n == 0:
-            return
-        definition = CHECK_BY_ID[check]
-        self.failed[check] += n
-        self.frames.append(
-            pd.DataFrame(
-                {
-                    "principle": definition.principle,
-                    "item": definition.item,
-                    "check": check,
-                    "table": table,
-                    "row_key": (
-                        row_keys.texts
-                        if isinstance(row_keys, RowKeys) and row_keys.texts is not None
-                        else list(row_keys)
-                    ),
-                    "column": [column] * n if isinstance(column, str) else list(column),
-                    "value": values if isinstance(values, np.ndarray) else list(values),
-                    "message": messages if isinstance(messages, np.ndarray) else list(messages),
-                    "severity": self.severities[check],
-                },
-                columns=list(FAILURE_COLUMNS),
-            )
-        )
-        self.key_ranks.append(row_keys.ranks if isinstance(row_keys, RowKeys) else None)
-
-
-def formatted(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, texts): `fmt` of each distinct value once (an object array whose last slot is
-    the missing text), and each cell's index (>= 0) into it."""
-    series = values if isinstance(values, pd.Series) else pd.Series(values)
-    if series.dtype == object:
-        # Python objects hash 1, 1.0 and True alike but print differently: one by one.
-        texts = np.array([*(fmt(v) for v in series.to_numpy()), MISSING], dtype=object)
-        return np.arange(len(series), dtype=np.intp), texts
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        codes, uniques = series.cat.codes.to_numpy(), list(series.cat.categories)
-    else:
-        codes, found = pd.factorize(series, use_na_sentinel=True)
-        uniques = list(found)
-    texts = np.array([*(fmt(u) for u in uniques), MISSING], dtype=object)
-    at = np.asarray(codes, dtype=np.intp)
-    return np.where(at < 0, len(texts) - 1, at), texts  # -1 (missing): the last slot
-
-
-def fmt_many(values: pd.Series | np.ndarray) -> np.ndarray:
-    """`fmt` of every cell, formatting each distinct value once (an object array).
-
-    A million failing rows usually hold a few thousand distinct values, so the failure table
-    is built from array lookups rather than one Python call per row.
-    """
-    codes, texts = formatted(values)
-    return np.asarray(texts[codes])
-
-
-def _text_ranks(texts: Sequence[str]) -> np.ndarray:
-    """Dense rank of each text in code-point order (equal texts, equal ranks)."""
-    ordered = {t: i for i, t in enumerate(sorted(set(texts)))}
-    return np.array([ordered[t] for t in texts], dtype=np.int64)
-
-
-class RowKeys(list[str]):
-    """Row keys as text, and (``ranks``) one integer array per key column whose lexicographic
-    order is the texts' code-point order, equal exactly where the texts are: sorting a million
-    failures by these costs a fraction of comparing their texts. ``ranks`` is None where that
-    cannot be promised (a value holding the ``", "`` that separates key columns). ``texts`` is
-    the same keys as an object array (what a failure frame is built from)."""
-
-    ranks: tuple[np.ndarray, ...] | None = None
-    texts: np.ndarray | None = None
-
-
-def _combined_texts(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """The texts ``parts[0] + parts[1] + …`` per row (each part: codes, texts of its values).
-
-    Joining strings row by row is the cost here, so the columns around the one with the most
-    distinct values are first combined by code (few combinations) and written once each:
-    a row then costs at most two joins, one when the busiest column is first or last.
-    """
-    busiest = max(range(len(parts)), key=lambda j: len(parts[j][1]))
-    codes, texts = parts[busiest]
-    joined = texts[codes]
-    for before, side in ((True, parts[:busiest]), (False, parts[busiest + 1 :])):
-        if not side:
-            continue
-        if math.prod(len(texts) for _, texts in side) >= 2**62:  # codes would not fit: by row
-            for side_codes, side_texts in reversed(side) if before else side:
-                part = side_texts[side_codes]
-                joined = part + joined if before else joined + part
-            continue
-        combo = np.zeros(len(codes), dtype=np.int64)
-        for side_codes, side_texts in side:
-            combo = combo * len(side_texts) + side_codes
-        found, which = np.unique(combo, return_inverse=True)
-        written = []
-        for value in found.tolist():
-            pieces = []
-            for _, side_texts in reversed(side):
-                value, at = divmod(value, len(side_texts))
-                pieces.append(side_texts[at])
-            written.append("".join(reversed(pieces)))
-        side_text = np.array(written, dtype=object)[which]
-        joined = side_text + joined if before else joined + side_text
-    return np.asarray(joined, dtype=object)
-
-
-def row_keys(table: Table, positions: np.ndarray) -> RowKeys:
-    """``col=value, …`` over the table's key columns, for the rows at ``positions``.
-
-    Each column's distinct values are formatted once. A key's text compares with another's as
-    its first column's value followed by ``", "`` does, then (on a tie) the next column's: so the
-    rank of ``value + ", "`` among a column's distinct values (the plain value for the last
-    column) orders the keys exactly, unless a value itself holds ``", "``.
-    """
-    keys = RowKeys()
-    columns = [col for col in table.spec.key if col in table.frame.columns]
-    if len(positions) == 0 or not columns:
-        keys.extend([""] * len(positions))
-        keys.ranks = ()
-        keys.texts = np.array(keys, dtype=object)
-        return keys
-    parts: list[tuple[np.ndarray, np.ndarray]] = []
-    ranks: list[np.ndarray] | None = []
-    for j, col in enumerate(columns):
-        codes, texts = formatted(table.frame[col].iloc[positions].reset_index(drop=True))
-        last = j == len(columns) - 1
-        prefix = f", {col}=" if j else f"{col}="
-        parts.append((codes, np.array([prefix + t for t in texts], dtype=object)))
-        if ranks is not None:
-            if not last and any(", " in t for t in texts):
-                ranks = None
-            else:
-                ranks.append(_text_ranks([t if last else t + ", " for t in texts])[codes])
-    keys.texts = _combined_texts(parts)
-    keys.extend(keys.texts.tolist())
-    keys.ranks = None if ranks is None else tuple(ranks)
-    return keys
-
-
-def fill(check: str, **fields: object) -> str:
-    return CHECK_BY_ID[check].template.format(**fields)
 
 
 def schema_run(spec: TableSpec, n: int, out: Collector) -> None:
@@ -590,134 +351,6 @@ def check_max_failures(max_failures: object) -> int | None:
             f"max_failures must be None or a whole number >= 0, got {max_failures}"
         )
     return int(max_failures)
-
-
-#: The order of the failure table: by principle (the standard's order), item, check (the
-#: edition's order), table, then row key, column, value and message as text.
-_WITHIN_CHECK = ["row_key", "column", "value", "message"]
-
-
-def sorted_failures(out: Collector) -> pd.DataFrame:
-    """Every failure ``out`` collected, in the report's order (`_WITHIN_CHECK`).
-
-    Each frame holds one check of one table, so frames are ordered as wholes; inside a check
-    that only one frame reported, the rows are ordered by their row keys' ranks (`RowKeys`),
-    integers, and by text only among rows whose keys are equal. Other checks are sorted as text.
-    """
-    order = {p: i for i, p in enumerate(PRINCIPLES)}
-    check_order = {c.id: i for i, c in enumerate(CHECKS)}
-    groups: dict[tuple[int, str, int, str], list[int]] = defaultdict(list)
-    for k, frame in enumerate(out.frames):
-        check = str(frame["check"].iat[0])
-        if check in out.disabled:  # a check switched off by settings reports nothing
-            continue
-        definition = CHECK_BY_ID[check]
-        table = str(frame["table"].iat[0])
-        groups[(order[definition.principle], definition.item, check_order[check], table)].append(k)
-    pieces = []
-    for group in sorted(groups):
-        members = groups[group]
-        ranks = out.key_ranks[members[0]] if len(members) == 1 else None
-        piece = (
-            out.frames[members[0]]
-            if len(members) == 1
-            else pd.concat([out.frames[k] for k in members], ignore_index=True)
-        )
-        pieces.append(_sorted_by_key(piece, ranks))
-    if not pieces:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in FAILURE_COLUMNS})
-    return pd.concat(pieces, ignore_index=True)
-
-
-def _sorted_by_key(frame: pd.DataFrame, ranks: tuple[np.ndarray, ...] | None) -> pd.DataFrame:
-    """``frame`` (one check of one table) in `_WITHIN_CHECK` order, stable."""
-    if ranks is None or len(frame) < 2:
-        return frame.sort_values(_WITHIN_CHECK, kind="stable")
-    position = np.lexsort(ranks[::-1]) if ranks else np.arange(len(frame))
-    if ranks:
-        ahead = [r[position] for r in ranks]
-        tied = np.ones(len(frame) - 1, dtype=bool)
-        for r in ahead:
-            tied &= r[1:] == r[:-1]
-        if not tied.any():
-            return frame.take(position)
-    # Equal keys (or no key columns): the rows of equal rank tuples are ordered by the other
-    # columns' text. Their ranks sit in front, so one stable text sort does both.
-    keyed = frame.assign(**{f"_k{i}": r for i, r in enumerate(ranks)})
-    by = [f"_k{i}" for i in range(len(ranks))] + _WITHIN_CHECK[1:]
-    return keyed.sort_values(by, kind="stable").drop(columns=by[: len(ranks)])
-
-
-def assemble(
-    out: Collector,
-    as_of: dt.date,
-    tolerance: float,
-    adjusted: pd.DataFrame,
-    gaps: pd.DataFrame,
-    max_failures: int | None = None,
-) -> CrucialReport:
-    failures = first_per_check(sorted_failures(out), max_failures)
-    principles: dict[Principle, PrincipleResult] = {}
-    for principle in PRINCIPLES:
-        results = []
-        for c in CHECKS:
-            if c.principle != principle:
-                continue
-            status: Status
-            reason = ""
-            n_checked, n_failures = out.checked[c.id], out.failed[c.id]
-            if c.id in out.disabled:
-                status, reason = "not_checked", f"disabled: {out.disabled[c.id]}"
-                n_checked = n_failures = 0
-            elif c.id in out.ran:
-                status = "fail" if out.failed[c.id] else "pass"
-                if status == "pass" and out.checked[c.id] == 0:
-                    status, reason = "not_checked", NO_ROWS  # nothing looked at passed nothing
-            elif c.id in out.skipped:
-                status, reason = "not_checked", out.skipped[c.id]
-            else:
-                continue  # a schema check that no table has (e.g. no column maximum)
-            results.append(
-                CheckResult(
-                    check=c.id,
-                    item=c.item,
-                    table=c.table,
-                    summary=c.summary,
-                    status=status,
-                    reason=reason,
-                    n_checked=n_checked,
-                    n_failures=n_failures,
-                    severity=out.severities[c.id],
-                )
-            )
-        ran = [r for r in results if r.status != "not_checked"]
-        # A warning-severity check that found failures lists them but does not fail the principle.
-        failed = [r for r in ran if r.status == "fail" and r.severity == "error"]
-        warned = [r for r in ran if r.status == "fail" and r.severity == "warning"]
-        skipped = [r for r in results if r.status == "not_checked"]
-        p_status: Status = "fail" if failed else ("pass" if ran else "not_checked")
-        reason = "; ".join(
-            [f"{r.check} ({r.item}) not checked: {r.reason}" for r in skipped]
-            + [f"{r.check} ({r.item}) failed as a warning" for r in warned]
-        )
-        principles[principle] = PrincipleResult(
-            principle=principle,
-            items=tuple(sorted({c.item for c in CHECKS if c.principle == principle})),
-            status=p_status,
-            reason=reason,
-            checks=tuple(results),
-            n_checks_run=len(ran),
-            n_checks_failed=len(failed),
-            n_failures=sum(r.n_failures for r in results),
-        )
-    return CrucialReport(
-        as_of=as_of,
-        tolerance=tolerance,
-        principles=principles,
-        failures=failures,
-        adjusted_rows=adjusted,
-        gaps=gaps,
-    )
 
 
 class TableChecks(Protocol):
