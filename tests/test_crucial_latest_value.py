@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ccmm.crucial._facts import _latest_of_each
+from ccmm.crucial._series import latest_of_each as _latest_of_each
 
 DAY = np.timedelta64(1, "D")
 rows = st.lists(
