@@ -9,6 +9,7 @@ import pandas as pd
 
 from ccmm._cells import as_date
 from ccmm._errors import InputDataError
+from ccmm._frames import as_pandas
 from ccmm._guard import checked_arguments
 from ccmm._text import quote
 from ccmm.kpi._attainment._inputs import (
@@ -26,7 +27,6 @@ from ccmm.kpi._attainment._inputs import (
     present,
     registry_values,
     select_entity,
-    to_pandas,
 )
 from ccmm.kpi._attainment._judge import judge_metric, overall_deciders, share_test
 from ccmm.kpi._attainment._results import AttainmentResult, ExcludedMetric, MetricAttainment
@@ -35,7 +35,7 @@ from ccmm.kpi._attainment._rules import AttainmentRule, resolve_rule, rule_book
 
 @checked_arguments
 def attainment(
-    facts: object,  # a pandas or polars DataFrame (read through to_pandas)
+    facts: object,  # a pandas or polars DataFrame (read through ccmm._frames.as_pandas)
     *,
     registry: object | None = None,  # likewise
     rule: str | AttainmentRule = "cc-cmm-2017",
@@ -92,14 +92,14 @@ def attainment(
     except InputDataError as exc:
         problems.append(str(exc))
         family_scope = None
-    frame = to_pandas(facts, "facts")
+    frame = as_pandas(facts, table="facts")
     absent = [c for c in FACT_COLUMNS if c not in frame.columns]
     if absent:
         problems.append(
             f"facts table is missing required column(s) {', '.join(map(repr, absent))}; got "
             f"columns {', '.join(map(repr, map(str, frame.columns))) or '(none)'}"
         )
-    registry_frame = None if registry is None else to_pandas(registry, "registry")
+    registry_frame = None if registry is None else as_pandas(registry, table="registry")
     if problems or day is None:
         raise InputDataError("cannot assess target attainment", problems=problems)
     as_of = day

@@ -65,17 +65,6 @@ def fmt_value(x: float) -> str:
     return f"{x:.6g}"
 
 
-def to_pandas(frame: object, name: str) -> pd.DataFrame:
-    if isinstance(frame, pd.DataFrame):
-        return frame
-    if type(frame).__module__.startswith("polars") and hasattr(frame, "to_dict"):
-        # Column by column, so that no pyarrow is needed; the tables here are small.
-        return pd.DataFrame(frame.to_dict(as_series=False))
-    raise InputDataError(
-        f"{name} must be a pandas (or polars) DataFrame, got {type(frame).__name__}"
-    )
-
-
 @dataclass(frozen=True)
 class FactRow:
     label: str
@@ -306,5 +295,4 @@ __all__ = [
     "present",
     "registry_values",
     "select_entity",
-    "to_pandas",
 ]
